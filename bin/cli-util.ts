@@ -1,0 +1,43 @@
+/** Small pieces every command shares: reading the program, --set parsing, printing diagnostics, exit codes. */
+import { nodeHost } from './node-host.js';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
+import { renderDiagnostics, diagnosticToJson, type SourceLookup } from '../compiler/diagnostics/render.js';
+import { fileNotFound, invalidSetOverride } from '../compiler/diagnostics/constructors/cli.js';
+
+/** Exit codes shared by all commands. */
+export const EXIT = { ok: 0, diagnostics: 1, usage: 2, interrupted: 130 } as const;
+
+/** Reads a .gd file, or returns the GD9001 diagnostic. */
+export function readProgram(path: string): { text: string } | { error: Diagnostic } {
+  const text = nodeHost.readText(path);
+  return text === undefined ? { error: fileNotFound(path) } : { text };
+}
+
+/** Parses repeated `--set name=value` flags into overrides. */
+export function parseSets(sets: readonly string[] | undefined): { overrides: Record<string, number> } | { error: Diagnostic } {
+  const overrides: Record<string, number> = {};
+  for (const s of sets ?? []) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/.exec(s);
+    const v = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isFinite(v)) return { error: invalidSetOverride(s) };
+    overrides[m[1]!] = v;
+  }
+  return { overrides };
+}
+
+/** Looks up source texts first in what the compiler read, then on disk. */
+export function sourceLookup(sources: ReadonlyMap<string, string>): SourceLookup {
+  return (file) => sources.get(file) ?? nodeHost.readText(file);
+}
+
+/** Prints diagnostics for people (stderr) — colour only on a TTY. */
+export function printDiagnostics(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>): void {
+  if (diags.length === 0) return;
+  process.stderr.write(renderDiagnostics(diags, sourceLookup(sources), { color: Boolean(process.stderr.isTTY) }) + '\n');
+}
+
+/** The JSON objects of `--json` output. */
+export function diagnosticsJson(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>) {
+  const src = sourceLookup(sources);
+  return diags.map((d) => diagnosticToJson(d, src));
+}

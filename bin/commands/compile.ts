@@ -1,0 +1,42 @@
+/** `gd compile FILE --dump ast|ir|grad|opt`: print a phase's stable dump (and, in a later issue, `--emit ts`). */
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { EXIT, parseSets, printDiagnostics, readProgram } from '../cli-util.js';
+import { dump, front, type DumpKind } from '../../compiler/pipeline.js';
+import { nodeHost } from '../node-host.js';
+
+export default class Compile extends BaseCommand {
+  static override description = 'Compile a .gd program and print what a phase produced.';
+  static override examples = ['<%= config.bin %> compile examples/least-squares.gd --dump ir'];
+  static override args = { file: Args.string({ required: true, description: 'the .gd program' }) };
+  static override flags = {
+    dump: Flags.string({ options: ['ast', 'ir', 'grad', 'opt'], required: true, description: 'which phase to print' }),
+    set: Flags.string({ multiple: true, description: 'override a dim or const: --set n=1024' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Compile);
+    const sets = parseSets(flags.set);
+    if ('error' in sets) {
+      printDiagnostics([sets.error], new Map());
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    const r = readProgram(args.file);
+    if ('error' in r) {
+      printDiagnostics([r.error], new Map());
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    const fr = front(args.file, r.text, nodeHost, { overrides: sets.overrides });
+    const kind = flags.dump as DumpKind;
+    if (kind !== 'ast' && !fr.checked) {
+      printDiagnostics(fr.diagnostics, fr.sources);
+      process.exitCode = EXIT.diagnostics;
+      return;
+    }
+    printDiagnostics(fr.diagnostics, fr.sources);
+    process.stdout.write(dump(fr, kind) + '\n');
+    process.exitCode = fr.diagnostics.some((d) => d.severity === 'error') ? EXIT.diagnostics : EXIT.ok;
+  }
+}

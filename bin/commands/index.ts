@@ -1,0 +1,8 @@
+/** The explicit command table oclif loads (package.json oclif.commands): one entry per `gd` subcommand. */
+import Check from './check.js';
+import Compile from './compile.js';
+
+export const commands = {
+  check: Check,
+  compile: Compile,
+};
