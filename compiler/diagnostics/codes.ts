@@ -58,6 +58,8 @@ export const CODES = {
   GD2028: { title: 'import-cycle' },
   GD2029: { title: 'non-scalar-condition' },
   GD2030: { title: 'unknown-initializer' },
+  GD2031: { title: 'not-importable' },
+  GD2032: { title: 'unknown-attribute' },
 
   // ── GD3xxx: geometry, method, domain, run-control rules ─────────────────
   GD3001: { title: 'target-not-optimizable' },
