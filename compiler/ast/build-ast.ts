@@ -1,0 +1,535 @@
+/**
+ * CST → AST: a typed visitor (one method per grammar rule) that produces the nodes of ast.ts with spans.
+ * It never throws on user input: a statement whose CST is incomplete after error recovery is left out
+ * (the parse error has been reported already), so the returned program holds every statement that is whole.
+ */
+import type { CstNode, IToken } from 'chevrotain';
+import type * as C from '../../grammar/cst.js';
+import { decodeString } from '../../grammar/lexer.js';
+import type * as A from './ast.js';
+import type { Span } from '../diagnostics/span.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import * as D from '../diagnostics/constructors/syntax.js';
+
+/** Thrown inside a statement whose CST lacks a part that recovery could not supply; caught per statement. */
+class Incomplete {
+  readonly incomplete = true;
+}
+const INCOMPLETE = new Incomplete();
+
+/** The AST builder. Every grammar rule has a method (checked by `_coversEveryRule` below). */
+class AstBuilder {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+  ) {}
+
+  // ── Helpers ───────────────────────────────────────────────────────────────
+
+  private span(start: number, end: number): Span {
+    return { file: this.file, start, end };
+  }
+
+  /** The span of a CST node; a node made only of recovery-inserted tokens has none, so it is incomplete. */
+  private nodeSpan(n: CstNode): Span {
+    const loc = n.location;
+    if (!loc || Number.isNaN(loc.startOffset)) throw INCOMPLETE;
+    return this.span(loc.startOffset, (loc.endOffset ?? loc.startOffset) + 1);
+  }
+
+  /** A real (lexed) token: inserted tokens carry no text, so a value built from one would be invented. */
+  private tok(ts: readonly IToken[] | undefined, i = 0): IToken {
+    const t = ts?.[i];
+    if (!t || t.isInsertedInRecovery || Number.isNaN(t.startOffset)) throw INCOMPLETE;
+    return t;
+  }
+
+  private tokSpan(t: IToken): Span {
+    return this.span(t.startOffset, t.endOffset! + 1);
+  }
+
+  private node<N extends CstNode>(ns: readonly N[] | undefined, i = 0): N {
+    const n = ns?.[i];
+    if (!n) throw INCOMPLETE;
+    return n;
+  }
+
+  private ident(t: IToken): A.Ident {
+    return { kind: 'Ident', name: t.image, span: this.tokSpan(t) };
+  }
+
+  private idents(ts: readonly IToken[] | undefined): A.Ident[] {
+    return (ts ?? []).filter((t) => !t.isInsertedInRecovery).map((t) => this.ident(t));
+  }
+
+  private exprs(ns: readonly C.ExpressionCstNode[] | undefined): A.Expr[] {
+    return (ns ?? []).map((n) => this.expression(n));
+  }
+
+  private stringLit(t: IToken): A.StringLit {
+    return { kind: 'String', value: decodeString(t.image), span: this.tokSpan(t) };
+  }
+
+  // ── Program and statements ────────────────────────────────────────────────
+
+  program(n: C.ProgramCstNode): A.Program {
+    const body = this.statements(n.children.statement);
+    return { kind: 'Program', file: this.file, body, span: this.span(0, this.text.length) };
+  }
+
+  private statements(ns: readonly C.StatementCstNode[] | undefined): A.Stmt[] {
+    const out: A.Stmt[] = [];
+    for (const s of ns ?? []) {
+      try {
+        out.push(this.statement(s));
+      } catch (e) {
+        if (!(e instanceof Incomplete)) throw e;
+      }
+    }
+    return out;
+  }
+
+  statement(n: C.StatementCstNode): A.Stmt {
+    const c = n.children;
+    if (c.dimDecl) return this.dimDecl(c.dimDecl[0]!);
+    if (c.constDecl) return this.constDecl(c.constDecl[0]!);
+    if (c.dataDecl) return this.dataDecl(c.dataDecl[0]!);
+    if (c.paramDecl) return this.paramDecl(c.paramDecl[0]!);
+    if (c.particlesDecl) return this.particlesDecl(c.particlesDecl[0]!);
+    if (c.letDecl) return this.letDecl(c.letDecl[0]!);
+    if (c.defDecl) return this.defDecl(c.defDecl[0]!);
+    if (c.solveStmt) return this.solveStmt(c.solveStmt[0]!);
+    if (c.phaseStmt) return this.phaseStmt(c.phaseStmt[0]!);
+    if (c.pruneStmt) return this.pruneStmt(c.pruneStmt[0]!);
+    if (c.initStmt) return this.initStmt(c.initStmt[0]!);
+    if (c.saveStmt) return this.saveStmt(c.saveStmt[0]!);
+    if (c.importStmt) return this.importStmt(c.importStmt[0]!);
+    if (c.useStmt) return this.useStmt(c.useStmt[0]!);
+    throw INCOMPLETE;
+  }
+
+  dimDecl(n: C.DimDeclCstNode): A.DimDecl {
+    const c = n.children;
+    return { kind: 'Dim', name: this.ident(this.tok(c.Identifier)), value: this.expression(this.node(c.expression)), span: this.nodeSpan(n) };
+  }
+
+  constDecl(n: C.ConstDeclCstNode): A.ConstDecl {
+    const c = n.children;
+    return { kind: 'Const', name: this.ident(this.tok(c.Identifier)), value: this.expression(this.node(c.expression)), span: this.nodeSpan(n) };
+  }
+
+  dataDecl(n: C.DataDeclCstNode): A.DataDecl {
+    const c = n.children;
+    const name = this.ident(this.tok(c.Identifier));
+    const init = this.single(c.initClause, 'the initializer', (x) => this.initClause(x));
+    const batch = this.single(c.batchClause, "'batch'", (x) => this.batchClause(x));
+    const span = this.nodeSpan(n);
+    if (!init) {
+      this.diagnostics.push(
+        D.missingToken(this.span(span.end, span.end), `data '${name.name}' needs a value: expected '=' and an expression`, [], `for example: data ${name.name} = load("file.csv")`),
+      );
+      throw INCOMPLETE;
+    }
+    return { kind: 'Data', name, shape: c.shape ? this.shape(c.shape[0]!) : null, init, batch, span };
+  }
+
+  paramDecl(n: C.ParamDeclCstNode): A.ParamDecl {
+    const c = n.children;
+    return {
+      kind: 'Param',
+      name: this.ident(this.tok(c.Identifier)),
+      shape: c.shape ? this.shape(c.shape[0]!) : null,
+      domain: this.single(c.domainClause, "'in'", (x) => this.domainClause(x)),
+      init: this.single(c.initClause, 'the initializer', (x) => this.initClause(x)),
+      per: this.single(c.perClause, "'per'", (x) => this.perClause(x)),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  particlesDecl(n: C.ParticlesDeclCstNode): A.ParticlesDecl {
+    const c = n.children;
+    return {
+      kind: 'Particles',
+      name: this.ident(this.tok(c.Identifier)),
+      shape: this.shape(this.node(c.shape)),
+      init: this.single(c.initClause, 'the initializer', (x) => this.initClause(x)),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  /** A clause that may appear at most once: the first is kept, a repeat is reported (GD1007). */
+  private single<N extends CstNode, R>(ns: readonly N[] | undefined, what: string, build: (n: N) => R): R | null {
+    if (!ns || ns.length === 0) return null;
+    for (let i = 1; i < ns.length; i++) {
+      const loc = ns[i]!.location;
+      const first = ns[0]!.location;
+      if (loc && first && !Number.isNaN(loc.startOffset) && !Number.isNaN(first.startOffset)) {
+        this.diagnostics.push(D.duplicateClause(this.nodeSpan(ns[i]!), what, this.nodeSpan(ns[0]!)));
+      }
+    }
+    return build(ns[0]!);
+  }
+
+  initClause(n: C.InitClauseCstNode): A.Expr {
+    return this.expression(this.node(n.children.expression));
+  }
+
+  batchClause(n: C.BatchClauseCstNode): A.Expr {
+    return this.expression(this.node(n.children.expression));
+  }
+
+  domainClause(n: C.DomainClauseCstNode): A.DomainAnn {
+    return this.domain(this.node(n.children.domain));
+  }
+
+  perClause(n: C.PerClauseCstNode): A.Ident {
+    return this.ident(this.tok(n.children.Identifier));
+  }
+
+  shape(n: C.ShapeCstNode): A.ShapeAnn {
+    return { kind: 'Shape', dims: this.exprs(n.children.expression), span: this.nodeSpan(n) };
+  }
+
+  domain(n: C.DomainCstNode): A.DomainAnn {
+    const c = n.children;
+    return { kind: 'Domain', name: this.ident(this.tok(c.Identifier)), args: c.argList ? this.argList(c.argList[0]!) : [], span: this.nodeSpan(n) };
+  }
+
+  letDecl(n: C.LetDeclCstNode): A.LetDecl {
+    const c = n.children;
+    return { kind: 'Let', name: this.ident(this.tok(c.Identifier)), value: this.expression(this.node(c.expression)), span: this.nodeSpan(n) };
+  }
+
+  defDecl(n: C.DefDeclCstNode): A.DefDecl {
+    const c = n.children;
+    return {
+      kind: 'Def',
+      name: this.ident(this.tok(c.name)),
+      params: this.paramList(this.node(c.paramList)),
+      body: this.expression(this.node(c.expression)),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  paramList(n: C.ParamListCstNode): A.Ident[] {
+    return this.idents(n.children.Identifier);
+  }
+
+  // ── Solving ───────────────────────────────────────────────────────────────
+
+  solveStmt(n: C.SolveStmtCstNode): A.SolveStmt {
+    const c = n.children;
+    return {
+      kind: 'Solve',
+      sense: c.KwMaximize ? 'maximize' : 'minimize',
+      name: this.ident(this.tok(c.Identifier)),
+      objective: this.expression(this.node(c.expression)),
+      targets: (c.target ?? []).map((t) => this.target(t)),
+      method: this.method(this.node(c.method)),
+      controls: (c.control ?? []).flatMap((x) => this.optional(() => this.control(x))),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  /** A sub-part that may be dropped when incomplete without losing the statement around it. */
+  private optional<R>(build: () => R): R[] {
+    try {
+      return [build()];
+    } catch (e) {
+      if (e instanceof Incomplete) return [];
+      throw e;
+    }
+  }
+
+  target(n: C.TargetCstNode): A.Target {
+    const c = n.children;
+    return {
+      kind: 'Target',
+      name: this.ident(this.tok(c.Identifier)),
+      geometry: c.geometry ? this.geometry(c.geometry[0]!) : null,
+      span: this.nodeSpan(n),
+    };
+  }
+
+  geometry(n: C.GeometryCstNode): A.GeometryAnn {
+    const c = n.children;
+    return {
+      kind: 'Geometry',
+      name: this.ident(this.tok(c.name)),
+      args: c.argList ? this.argList(c.argList[0]!) : [],
+      flags: this.idents(c.flag),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  method(n: C.MethodCstNode): A.MethodAnn {
+    const c = n.children;
+    return { kind: 'Method', name: this.ident(this.tok(c.Identifier)), args: c.argList ? this.argList(c.argList[0]!) : [], span: this.nodeSpan(n) };
+  }
+
+  control(n: C.ControlCstNode): A.Control {
+    const c = n.children;
+    if (c.forClause) return this.forClause(c.forClause[0]!);
+    if (c.untilClause) return this.untilClause(c.untilClause[0]!);
+    if (c.logClause) return this.logClause(c.logClause[0]!);
+    if (c.recordClause) return this.recordClause(c.recordClause[0]!);
+    if (c.checkpointClause) return this.checkpointClause(c.checkpointClause[0]!);
+    throw INCOMPLETE;
+  }
+
+  forClause(n: C.ForClauseCstNode): A.Control {
+    return { kind: 'For', count: this.expression(this.node(n.children.expression)), span: this.nodeSpan(n) };
+  }
+
+  untilClause(n: C.UntilClauseCstNode): A.Control {
+    const c = n.children;
+    return { kind: 'Until', cond: this.expression(this.node(c.cond)), max: c.max ? this.expression(c.max[0]!) : null, span: this.nodeSpan(n) };
+  }
+
+  logClause(n: C.LogClauseCstNode): A.Control {
+    const c = n.children;
+    return { kind: 'Log', every: this.expression(this.node(c.expression)), items: (c.outputItem ?? []).map((i) => this.outputItem(i)), span: this.nodeSpan(n) };
+  }
+
+  recordClause(n: C.RecordClauseCstNode): A.Control {
+    const c = n.children;
+    return {
+      kind: 'Record',
+      items: (c.outputItem ?? []).map((i) => this.outputItem(i)),
+      every: c.expression ? this.expression(c.expression[0]!) : null,
+      file: this.stringLit(this.tok(c.StringLit)),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  checkpointClause(n: C.CheckpointClauseCstNode): A.Control {
+    return { kind: 'Checkpoint', every: this.expression(this.node(n.children.expression)), span: this.nodeSpan(n) };
+  }
+
+  outputItem(n: C.OutputItemCstNode): A.OutputItem {
+    const c = n.children;
+    const expr = this.expression(this.node(c.expression));
+    return {
+      kind: 'OutputItem',
+      name: c.Identifier ? this.ident(this.tok(c.Identifier)) : null,
+      expr,
+      text: this.text.slice(expr.span.start, expr.span.end),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  // ── Run-level statements ──────────────────────────────────────────────────
+
+  phaseStmt(n: C.PhaseStmtCstNode): A.PhaseStmt {
+    const c = n.children;
+    return { kind: 'Phase', name: this.ident(this.tok(c.Identifier)), body: this.statements(c.statement), span: this.nodeSpan(n) };
+  }
+
+  pruneStmt(n: C.PruneStmtCstNode): A.PruneStmt {
+    const c = n.children;
+    return {
+      kind: 'Prune',
+      target: this.ident(this.tok(c.target)),
+      amount: this.expression(this.node(c.expression)),
+      percent: c.Percent !== undefined && c.Percent.length > 0,
+      by: this.ident(this.tok(c.criterion)),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  initStmt(n: C.InitStmtCstNode): A.InitStmt {
+    const c = n.children;
+    return { kind: 'Init', target: this.ident(this.tok(c.Identifier)), value: this.expression(this.node(c.expression)), span: this.nodeSpan(n) };
+  }
+
+  saveStmt(n: C.SaveStmtCstNode): A.SaveStmt {
+    const c = n.children;
+    this.tok(c.Identifier);
+    return { kind: 'Save', names: this.idents(c.Identifier), file: this.stringLit(this.tok(c.StringLit)), span: this.nodeSpan(n) };
+  }
+
+  importStmt(n: C.ImportStmtCstNode): A.ImportStmt {
+    return { kind: 'Import', path: this.stringLit(this.tok(n.children.StringLit)), span: this.nodeSpan(n) };
+  }
+
+  useStmt(n: C.UseStmtCstNode): A.UseStmt {
+    const c = n.children;
+    const path = (c.Identifier ?? []).map((_, i) => this.ident(this.tok(c.Identifier, i)));
+    if (path.length === 0) throw INCOMPLETE;
+    return { kind: 'Use', path, span: this.nodeSpan(n) };
+  }
+
+  // ── Expressions ───────────────────────────────────────────────────────────
+
+  expression(n: C.ExpressionCstNode): A.Expr {
+    return this.comparison(this.node(n.children.comparison));
+  }
+
+  comparison(n: C.ComparisonCstNode): A.Expr {
+    return this.binaryChain(n.children.additive, n.children.CompareOp, (x) => this.additive(x));
+  }
+
+  additive(n: C.AdditiveCstNode): A.Expr {
+    return this.binaryChain(n.children.multiplicative, n.children.AddOp, (x) => this.multiplicative(x));
+  }
+
+  multiplicative(n: C.MultiplicativeCstNode): A.Expr {
+    return this.binaryChain(n.children.unary, n.children.MulOp, (x) => this.unary(x));
+  }
+
+  /** Folds `a op b op c` to the left; operands and operators come in source order from MANY. */
+  private binaryChain<N extends CstNode>(operands: readonly N[] | undefined, ops: readonly IToken[] | undefined, build: (n: N) => A.Expr): A.Expr {
+    let left = build(this.node(operands));
+    for (let i = 0; i < (ops?.length ?? 0); i++) {
+      const op = this.tok(ops, i);
+      const right = build(this.node(operands, i + 1));
+      left = {
+        kind: 'Binary',
+        op: op.image as A.BinaryOp,
+        left,
+        right,
+        opSpan: this.tokSpan(op),
+        span: this.span(left.span.start, right.span.end),
+      };
+    }
+    return left;
+  }
+
+  unary(n: C.UnaryCstNode): A.Expr {
+    const c = n.children;
+    if (c.power) return this.power(c.power[0]!);
+    const op = this.tok(c.AddOp);
+    const operand = this.unary(this.node(c.unary));
+    return { kind: 'Unary', op: op.image as '-' | '+', operand, span: this.span(op.startOffset, operand.span.end) };
+  }
+
+  power(n: C.PowerCstNode): A.Expr {
+    const c = n.children;
+    const base = this.postfix(this.node(c.postfix));
+    if (!c.Caret) return base;
+    const op = this.tok(c.Caret);
+    const exponent = this.unary(this.node(c.unary));
+    return { kind: 'Binary', op: '^', left: base, right: exponent, opSpan: this.tokSpan(op), span: this.span(base.span.start, exponent.span.end) };
+  }
+
+  /** Suffixes apply left to right; each suffix node's span ends where that application ends. */
+  postfix(n: C.PostfixCstNode): A.Expr {
+    const c = n.children;
+    let e = this.primary(this.node(c.primary));
+    const suffixes: CstNode[] = [...(c.indexSuffix ?? []), ...(c.attrSuffix ?? [])];
+    suffixes.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
+    for (const s of suffixes) {
+      const end = this.nodeSpan(s).end;
+      if (s.name === 'indexSuffix') e = { kind: 'Index', target: e, items: this.indexSuffix(s as C.IndexSuffixCstNode), span: this.span(e.span.start, end) };
+      else e = { kind: 'Attr', target: e, name: this.attrSuffix(s as C.AttrSuffixCstNode), span: this.span(e.span.start, end) };
+    }
+    return e;
+  }
+
+  indexSuffix(n: C.IndexSuffixCstNode): A.IndexItem[] {
+    const items = n.children.indexItem ?? [];
+    if (items.some((i) => Object.keys(i.children).length === 0)) {
+      // `x[]` or `x[1, ]`: the parser accepts an empty entry so that this message can be specific.
+      this.diagnostics.push(D.invalidSlice(this.nodeSpan(n), 'empty index: expected an index or a slice in every position'));
+      throw INCOMPLETE;
+    }
+    return items.map((i) => this.indexItem(i));
+  }
+
+  indexItem(n: C.IndexItemCstNode): A.IndexItem {
+    const c = n.children;
+    const span = this.nodeSpan(n);
+    const part = (ns: readonly C.ExpressionCstNode[] | undefined) => (ns && ns[0] ? this.expression(ns[0]) : null);
+    if (!c.Colon) return { kind: 'At', index: this.expression(this.node(c.start)), span };
+    return { kind: 'Slice', start: part(c.start), stop: part(c.stop), step: part(c.step), span };
+  }
+
+  attrSuffix(n: C.AttrSuffixCstNode): A.Ident {
+    return this.ident(this.tok(n.children.Identifier));
+  }
+
+  primary(n: C.PrimaryCstNode): A.Expr {
+    const c = n.children;
+    if (c.NumberLit) {
+      const t = this.tok(c.NumberLit);
+      return { kind: 'Number', value: Number(t.image), text: t.image, span: this.tokSpan(t) };
+    }
+    if (c.StringLit) return this.stringLit(this.tok(c.StringLit));
+    if (c.lambda) return this.lambda(c.lambda[0]!);
+    if (c.nameOrCall) return this.nameOrCall(c.nameOrCall[0]!);
+    if (c.tensorLit) return this.tensorLit(c.tensorLit[0]!);
+    if (c.parenExpr) return this.parenExpr(c.parenExpr[0]!);
+    throw INCOMPLETE;
+  }
+
+  lambda(n: C.LambdaCstNode): A.Lambda {
+    const c = n.children;
+    const params = c.paramList ? this.paramList(c.paramList[0]!) : [this.ident(this.tok(c.Identifier))];
+    return { kind: 'Lambda', params, body: this.expression(this.node(c.expression)), span: this.nodeSpan(n) };
+  }
+
+  nameOrCall(n: C.NameOrCallCstNode): A.Expr {
+    const c = n.children;
+    const name = this.ident(this.tok(c.Identifier));
+    if (!c.argList) return { kind: 'Name', name: name.name, span: name.span };
+    return { kind: 'Call', callee: name, args: this.argList(c.argList[0]!), span: this.nodeSpan(n) };
+  }
+
+  tensorLit(n: C.TensorLitCstNode): A.TensorLit {
+    return { kind: 'Tensor', elements: this.exprs(n.children.expression), span: this.nodeSpan(n) };
+  }
+
+  /** Parentheses only group: the inner expression is returned, its span widened to cover them (so OutputItem.text and carets include them). */
+  parenExpr(n: C.ParenExprCstNode): A.Expr {
+    const inner = this.expression(this.node(n.children.expression));
+    return { ...inner, span: this.nodeSpan(n) };
+  }
+
+  /** Arguments, with the two syntactic rules on them: positionals first (GD1010), no name twice (GD1011). */
+  argList(n: C.ArgListCstNode): A.Arg[] {
+    const args = (n.children.arg ?? []).map((a) => this.arg(a));
+    let firstNamed: A.Arg | undefined;
+    const seen = new Map<string, A.Ident>();
+    for (const a of args) {
+      if (a.name) {
+        firstNamed ??= a;
+        const prev = seen.get(a.name.name);
+        if (prev) this.diagnostics.push(D.duplicateNamedArgument(a.name.span, a.name.name, prev.span));
+        else seen.set(a.name.name, a.name);
+      } else if (firstNamed) {
+        this.diagnostics.push(D.positionalAfterNamed(a.span, firstNamed.span));
+      }
+    }
+    return args;
+  }
+
+  arg(n: C.ArgCstNode): A.Arg {
+    const c = n.children;
+    return {
+      kind: 'Arg',
+      name: c.Identifier ? this.ident(this.tok(c.Identifier)) : null,
+      value: this.expression(this.node(c.expression)),
+      span: this.nodeSpan(n),
+    };
+  }
+}
+
+// Every rule of the grammar has a builder method: a new rule without one is a type error here.
+type RuleName = Exclude<keyof C.ICstNodeVisitor<unknown, unknown>, 'visit' | 'validateVisitor'>;
+const _coversEveryRule = (b: AstBuilder): Record<RuleName, unknown> => b;
+void _coversEveryRule;
+
+/** Builds the AST of a parsed file; `text` is the source the CST came from (for spans and OutputItem.text). */
+export function buildAst(cst: C.ProgramCstNode, file: string, text: string): { program: A.Program; diagnostics: Diagnostic[] } {
+  const b = new AstBuilder(file, text);
+  let program: A.Program;
+  try {
+    program = b.program(cst);
+  } catch (e) {
+    if (!(e instanceof Incomplete)) throw e;
+    program = { kind: 'Program', file, body: [], span: { file, start: 0, end: text.length } };
+  }
+  return { program, diagnostics: b.diagnostics };
+}

@@ -1,0 +1,651 @@
+import type { CstNode, ICstVisitor, IToken } from "chevrotain";
+
+export interface ProgramCstNode extends CstNode {
+  name: "program";
+  children: ProgramCstChildren;
+}
+
+export type ProgramCstChildren = {
+  statement?: StatementCstNode[];
+};
+
+export interface StatementCstNode extends CstNode {
+  name: "statement";
+  children: StatementCstChildren;
+}
+
+export type StatementCstChildren = {
+  dimDecl?: DimDeclCstNode[];
+  constDecl?: ConstDeclCstNode[];
+  dataDecl?: DataDeclCstNode[];
+  paramDecl?: ParamDeclCstNode[];
+  particlesDecl?: ParticlesDeclCstNode[];
+  letDecl?: LetDeclCstNode[];
+  defDecl?: DefDeclCstNode[];
+  solveStmt?: SolveStmtCstNode[];
+  phaseStmt?: PhaseStmtCstNode[];
+  pruneStmt?: PruneStmtCstNode[];
+  initStmt?: InitStmtCstNode[];
+  saveStmt?: SaveStmtCstNode[];
+  importStmt?: ImportStmtCstNode[];
+  useStmt?: UseStmtCstNode[];
+};
+
+export interface DimDeclCstNode extends CstNode {
+  name: "dimDecl";
+  children: DimDeclCstChildren;
+}
+
+export type DimDeclCstChildren = {
+  KwDim: IToken[];
+  Identifier: IToken[];
+  Equals: IToken[];
+  expression: ExpressionCstNode[];
+};
+
+export interface ConstDeclCstNode extends CstNode {
+  name: "constDecl";
+  children: ConstDeclCstChildren;
+}
+
+export type ConstDeclCstChildren = {
+  KwConst: IToken[];
+  Identifier: IToken[];
+  Equals: IToken[];
+  expression: ExpressionCstNode[];
+};
+
+export interface DataDeclCstNode extends CstNode {
+  name: "dataDecl";
+  children: DataDeclCstChildren;
+}
+
+export type DataDeclCstChildren = {
+  KwData: IToken[];
+  Identifier: IToken[];
+  Colon?: IToken[];
+  shape?: ShapeCstNode[];
+  initClause?: InitClauseCstNode[];
+  batchClause?: BatchClauseCstNode[];
+};
+
+export interface ParamDeclCstNode extends CstNode {
+  name: "paramDecl";
+  children: ParamDeclCstChildren;
+}
+
+export type ParamDeclCstChildren = {
+  KwParam: IToken[];
+  Identifier: IToken[];
+  Colon?: IToken[];
+  shape?: ShapeCstNode[];
+  domainClause?: DomainClauseCstNode[];
+  initClause?: InitClauseCstNode[];
+  perClause?: PerClauseCstNode[];
+};
+
+export interface ParticlesDeclCstNode extends CstNode {
+  name: "particlesDecl";
+  children: ParticlesDeclCstChildren;
+}
+
+export type ParticlesDeclCstChildren = {
+  KwParticles: IToken[];
+  Identifier: IToken[];
+  Colon: IToken[];
+  shape: ShapeCstNode[];
+  initClause?: InitClauseCstNode[];
+};
+
+export interface InitClauseCstNode extends CstNode {
+  name: "initClause";
+  children: InitClauseCstChildren;
+}
+
+export type InitClauseCstChildren = {
+  Equals: IToken[];
+  expression: ExpressionCstNode[];
+};
+
+export interface BatchClauseCstNode extends CstNode {
+  name: "batchClause";
+  children: BatchClauseCstChildren;
+}
+
+export type BatchClauseCstChildren = {
+  KwBatch: IToken[];
+  expression: ExpressionCstNode[];
+};
+
+export interface DomainClauseCstNode extends CstNode {
+  name: "domainClause";
+  children: DomainClauseCstChildren;
+}
+
+export type DomainClauseCstChildren = {
+  KwIn: IToken[];
+  domain: DomainCstNode[];
+};
+
+export interface PerClauseCstNode extends CstNode {
+  name: "perClause";
+  children: PerClauseCstChildren;
+}
+
+export type PerClauseCstChildren = {
+  KwPer: IToken[];
+  Identifier: IToken[];
+};
+
+export interface ShapeCstNode extends CstNode {
+  name: "shape";
+  children: ShapeCstChildren;
+}
+
+export type ShapeCstChildren = {
+  LBracket: IToken[];
+  expression?: (ExpressionCstNode)[];
+  Comma?: IToken[];
+  RBracket: IToken[];
+};
+
+export interface DomainCstNode extends CstNode {
+  name: "domain";
+  children: DomainCstChildren;
+}
+
+export type DomainCstChildren = {
+  Identifier: IToken[];
+  argList?: ArgListCstNode[];
+};
+
+export interface LetDeclCstNode extends CstNode {
+  name: "letDecl";
+  children: LetDeclCstChildren;
+}
+
+export type LetDeclCstChildren = {
+  KwLet: IToken[];
+  Identifier: IToken[];
+  Equals: IToken[];
+  expression: ExpressionCstNode[];
+};
+
+export interface DefDeclCstNode extends CstNode {
+  name: "defDecl";
+  children: DefDeclCstChildren;
+}
+
+export type DefDeclCstChildren = {
+  KwDef: IToken[];
+  name: IToken[];
+  paramList: ParamListCstNode[];
+  Equals: IToken[];
+  expression: ExpressionCstNode[];
+};
+
+export interface ParamListCstNode extends CstNode {
+  name: "paramList";
+  children: ParamListCstChildren;
+}
+
+export type ParamListCstChildren = {
+  LParen: IToken[];
+  Identifier?: (IToken)[];
+  Comma?: IToken[];
+  RParen: IToken[];
+};
+
+export interface SolveStmtCstNode extends CstNode {
+  name: "solveStmt";
+  children: SolveStmtCstChildren;
+}
+
+export type SolveStmtCstChildren = {
+  KwMinimize?: IToken[];
+  KwMaximize?: IToken[];
+  Identifier: IToken[];
+  Equals: IToken[];
+  expression: ExpressionCstNode[];
+  KwOver: IToken[];
+  target: (TargetCstNode)[];
+  Comma?: IToken[];
+  KwBy: IToken[];
+  method: MethodCstNode[];
+  control?: ControlCstNode[];
+};
+
+export interface TargetCstNode extends CstNode {
+  name: "target";
+  children: TargetCstChildren;
+}
+
+export type TargetCstChildren = {
+  Identifier: IToken[];
+  KwIn?: IToken[];
+  geometry?: GeometryCstNode[];
+};
+
+export interface GeometryCstNode extends CstNode {
+  name: "geometry";
+  children: GeometryCstChildren;
+}
+
+export type GeometryCstChildren = {
+  name: IToken[];
+  argList?: ArgListCstNode[];
+  flag?: IToken[];
+};
+
+export interface MethodCstNode extends CstNode {
+  name: "method";
+  children: MethodCstChildren;
+}
+
+export type MethodCstChildren = {
+  Identifier: IToken[];
+  argList?: ArgListCstNode[];
+};
+
+export interface ControlCstNode extends CstNode {
+  name: "control";
+  children: ControlCstChildren;
+}
+
+export type ControlCstChildren = {
+  forClause?: ForClauseCstNode[];
+  untilClause?: UntilClauseCstNode[];
+  logClause?: LogClauseCstNode[];
+  recordClause?: RecordClauseCstNode[];
+  checkpointClause?: CheckpointClauseCstNode[];
+};
+
+export interface ForClauseCstNode extends CstNode {
+  name: "forClause";
+  children: ForClauseCstChildren;
+}
+
+export type ForClauseCstChildren = {
+  KwFor: IToken[];
+  expression: ExpressionCstNode[];
+  KwSteps: IToken[];
+};
+
+export interface UntilClauseCstNode extends CstNode {
+  name: "untilClause";
+  children: UntilClauseCstChildren;
+}
+
+export type UntilClauseCstChildren = {
+  KwUntil: IToken[];
+  cond: ExpressionCstNode[];
+  KwMax?: IToken[];
+  max?: ExpressionCstNode[];
+  KwSteps?: IToken[];
+};
+
+export interface LogClauseCstNode extends CstNode {
+  name: "logClause";
+  children: LogClauseCstChildren;
+}
+
+export type LogClauseCstChildren = {
+  KwLog: IToken[];
+  KwEvery: IToken[];
+  expression: ExpressionCstNode[];
+  Colon: IToken[];
+  outputItem: (OutputItemCstNode)[];
+  Comma?: IToken[];
+};
+
+export interface RecordClauseCstNode extends CstNode {
+  name: "recordClause";
+  children: RecordClauseCstChildren;
+}
+
+export type RecordClauseCstChildren = {
+  KwRecord: IToken[];
+  outputItem: (OutputItemCstNode)[];
+  Comma?: IToken[];
+  KwEvery?: IToken[];
+  expression?: ExpressionCstNode[];
+  KwTo: IToken[];
+  StringLit: IToken[];
+};
+
+export interface CheckpointClauseCstNode extends CstNode {
+  name: "checkpointClause";
+  children: CheckpointClauseCstChildren;
+}
+
+export type CheckpointClauseCstChildren = {
+  KwCheckpoint: IToken[];
+  KwEvery: IToken[];
+  expression: ExpressionCstNode[];
+};
+
+export interface OutputItemCstNode extends CstNode {
+  name: "outputItem";
+  children: OutputItemCstChildren;
+}
+
+export type OutputItemCstChildren = {
+  Identifier?: IToken[];
+  Equals?: IToken[];
+  expression: ExpressionCstNode[];
+};
+
+export interface PhaseStmtCstNode extends CstNode {
+  name: "phaseStmt";
+  children: PhaseStmtCstChildren;
+}
+
+export type PhaseStmtCstChildren = {
+  KwPhase: IToken[];
+  Identifier: IToken[];
+  LBrace: IToken[];
+  statement?: StatementCstNode[];
+  RBrace: IToken[];
+};
+
+export interface PruneStmtCstNode extends CstNode {
+  name: "pruneStmt";
+  children: PruneStmtCstChildren;
+}
+
+export type PruneStmtCstChildren = {
+  KwPrune: IToken[];
+  target: IToken[];
+  KwKeep: IToken[];
+  expression: ExpressionCstNode[];
+  Percent?: IToken[];
+  KwBy: IToken[];
+  criterion: IToken[];
+};
+
+export interface InitStmtCstNode extends CstNode {
+  name: "initStmt";
+  children: InitStmtCstChildren;
+}
+
+export type InitStmtCstChildren = {
+  KwInit: IToken[];
+  Identifier: IToken[];
+  KwFrom: IToken[];
+  expression: ExpressionCstNode[];
+};
+
+export interface SaveStmtCstNode extends CstNode {
+  name: "saveStmt";
+  children: SaveStmtCstChildren;
+}
+
+export type SaveStmtCstChildren = {
+  KwSave: IToken[];
+  Identifier: (IToken)[];
+  Comma?: IToken[];
+  KwTo: IToken[];
+  StringLit: IToken[];
+};
+
+export interface ImportStmtCstNode extends CstNode {
+  name: "importStmt";
+  children: ImportStmtCstChildren;
+}
+
+export type ImportStmtCstChildren = {
+  KwImport: IToken[];
+  StringLit: IToken[];
+};
+
+export interface UseStmtCstNode extends CstNode {
+  name: "useStmt";
+  children: UseStmtCstChildren;
+}
+
+export type UseStmtCstChildren = {
+  KwUse: IToken[];
+  Identifier: (IToken)[];
+  Dot?: IToken[];
+};
+
+export interface ExpressionCstNode extends CstNode {
+  name: "expression";
+  children: ExpressionCstChildren;
+}
+
+export type ExpressionCstChildren = {
+  comparison: ComparisonCstNode[];
+};
+
+export interface ComparisonCstNode extends CstNode {
+  name: "comparison";
+  children: ComparisonCstChildren;
+}
+
+export type ComparisonCstChildren = {
+  additive: (AdditiveCstNode)[];
+  CompareOp?: IToken[];
+};
+
+export interface AdditiveCstNode extends CstNode {
+  name: "additive";
+  children: AdditiveCstChildren;
+}
+
+export type AdditiveCstChildren = {
+  multiplicative: (MultiplicativeCstNode)[];
+  AddOp?: IToken[];
+};
+
+export interface MultiplicativeCstNode extends CstNode {
+  name: "multiplicative";
+  children: MultiplicativeCstChildren;
+}
+
+export type MultiplicativeCstChildren = {
+  unary: (UnaryCstNode)[];
+  MulOp?: IToken[];
+};
+
+export interface UnaryCstNode extends CstNode {
+  name: "unary";
+  children: UnaryCstChildren;
+}
+
+export type UnaryCstChildren = {
+  AddOp?: IToken[];
+  unary?: UnaryCstNode[];
+  power?: PowerCstNode[];
+};
+
+export interface PowerCstNode extends CstNode {
+  name: "power";
+  children: PowerCstChildren;
+}
+
+export type PowerCstChildren = {
+  postfix: PostfixCstNode[];
+  Caret?: IToken[];
+  unary?: UnaryCstNode[];
+};
+
+export interface PostfixCstNode extends CstNode {
+  name: "postfix";
+  children: PostfixCstChildren;
+}
+
+export type PostfixCstChildren = {
+  primary: PrimaryCstNode[];
+  indexSuffix?: IndexSuffixCstNode[];
+  attrSuffix?: AttrSuffixCstNode[];
+};
+
+export interface IndexSuffixCstNode extends CstNode {
+  name: "indexSuffix";
+  children: IndexSuffixCstChildren;
+}
+
+export type IndexSuffixCstChildren = {
+  LBracket: IToken[];
+  indexItem: (IndexItemCstNode)[];
+  Comma?: IToken[];
+  RBracket: IToken[];
+};
+
+export interface IndexItemCstNode extends CstNode {
+  name: "indexItem";
+  children: IndexItemCstChildren;
+}
+
+export type IndexItemCstChildren = {
+  start?: ExpressionCstNode[];
+  Colon?: (IToken)[];
+  stop?: ExpressionCstNode[];
+  step?: ExpressionCstNode[];
+};
+
+export interface AttrSuffixCstNode extends CstNode {
+  name: "attrSuffix";
+  children: AttrSuffixCstChildren;
+}
+
+export type AttrSuffixCstChildren = {
+  Dot: IToken[];
+  Identifier: IToken[];
+};
+
+export interface PrimaryCstNode extends CstNode {
+  name: "primary";
+  children: PrimaryCstChildren;
+}
+
+export type PrimaryCstChildren = {
+  NumberLit?: IToken[];
+  StringLit?: IToken[];
+  lambda?: LambdaCstNode[];
+  nameOrCall?: NameOrCallCstNode[];
+  tensorLit?: TensorLitCstNode[];
+  parenExpr?: ParenExprCstNode[];
+};
+
+export interface LambdaCstNode extends CstNode {
+  name: "lambda";
+  children: LambdaCstChildren;
+}
+
+export type LambdaCstChildren = {
+  paramList?: ParamListCstNode[];
+  Identifier?: IToken[];
+  Arrow: IToken[];
+  expression: ExpressionCstNode[];
+};
+
+export interface NameOrCallCstNode extends CstNode {
+  name: "nameOrCall";
+  children: NameOrCallCstChildren;
+}
+
+export type NameOrCallCstChildren = {
+  Identifier: IToken[];
+  argList?: ArgListCstNode[];
+};
+
+export interface TensorLitCstNode extends CstNode {
+  name: "tensorLit";
+  children: TensorLitCstChildren;
+}
+
+export type TensorLitCstChildren = {
+  LBracket: IToken[];
+  expression?: (ExpressionCstNode)[];
+  Comma?: IToken[];
+  RBracket: IToken[];
+};
+
+export interface ParenExprCstNode extends CstNode {
+  name: "parenExpr";
+  children: ParenExprCstChildren;
+}
+
+export type ParenExprCstChildren = {
+  LParen: IToken[];
+  expression: ExpressionCstNode[];
+  RParen: IToken[];
+};
+
+export interface ArgListCstNode extends CstNode {
+  name: "argList";
+  children: ArgListCstChildren;
+}
+
+export type ArgListCstChildren = {
+  LParen: IToken[];
+  arg?: (ArgCstNode)[];
+  Comma?: IToken[];
+  RParen: IToken[];
+};
+
+export interface ArgCstNode extends CstNode {
+  name: "arg";
+  children: ArgCstChildren;
+}
+
+export type ArgCstChildren = {
+  Identifier?: IToken[];
+  Colon?: IToken[];
+  expression: ExpressionCstNode[];
+};
+
+export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
+  program(children: ProgramCstChildren, param?: IN): OUT;
+  statement(children: StatementCstChildren, param?: IN): OUT;
+  dimDecl(children: DimDeclCstChildren, param?: IN): OUT;
+  constDecl(children: ConstDeclCstChildren, param?: IN): OUT;
+  dataDecl(children: DataDeclCstChildren, param?: IN): OUT;
+  paramDecl(children: ParamDeclCstChildren, param?: IN): OUT;
+  particlesDecl(children: ParticlesDeclCstChildren, param?: IN): OUT;
+  initClause(children: InitClauseCstChildren, param?: IN): OUT;
+  batchClause(children: BatchClauseCstChildren, param?: IN): OUT;
+  domainClause(children: DomainClauseCstChildren, param?: IN): OUT;
+  perClause(children: PerClauseCstChildren, param?: IN): OUT;
+  shape(children: ShapeCstChildren, param?: IN): OUT;
+  domain(children: DomainCstChildren, param?: IN): OUT;
+  letDecl(children: LetDeclCstChildren, param?: IN): OUT;
+  defDecl(children: DefDeclCstChildren, param?: IN): OUT;
+  paramList(children: ParamListCstChildren, param?: IN): OUT;
+  solveStmt(children: SolveStmtCstChildren, param?: IN): OUT;
+  target(children: TargetCstChildren, param?: IN): OUT;
+  geometry(children: GeometryCstChildren, param?: IN): OUT;
+  method(children: MethodCstChildren, param?: IN): OUT;
+  control(children: ControlCstChildren, param?: IN): OUT;
+  forClause(children: ForClauseCstChildren, param?: IN): OUT;
+  untilClause(children: UntilClauseCstChildren, param?: IN): OUT;
+  logClause(children: LogClauseCstChildren, param?: IN): OUT;
+  recordClause(children: RecordClauseCstChildren, param?: IN): OUT;
+  checkpointClause(children: CheckpointClauseCstChildren, param?: IN): OUT;
+  outputItem(children: OutputItemCstChildren, param?: IN): OUT;
+  phaseStmt(children: PhaseStmtCstChildren, param?: IN): OUT;
+  pruneStmt(children: PruneStmtCstChildren, param?: IN): OUT;
+  initStmt(children: InitStmtCstChildren, param?: IN): OUT;
+  saveStmt(children: SaveStmtCstChildren, param?: IN): OUT;
+  importStmt(children: ImportStmtCstChildren, param?: IN): OUT;
+  useStmt(children: UseStmtCstChildren, param?: IN): OUT;
+  expression(children: ExpressionCstChildren, param?: IN): OUT;
+  comparison(children: ComparisonCstChildren, param?: IN): OUT;
+  additive(children: AdditiveCstChildren, param?: IN): OUT;
+  multiplicative(children: MultiplicativeCstChildren, param?: IN): OUT;
+  unary(children: UnaryCstChildren, param?: IN): OUT;
+  power(children: PowerCstChildren, param?: IN): OUT;
+  postfix(children: PostfixCstChildren, param?: IN): OUT;
+  indexSuffix(children: IndexSuffixCstChildren, param?: IN): OUT;
+  indexItem(children: IndexItemCstChildren, param?: IN): OUT;
+  attrSuffix(children: AttrSuffixCstChildren, param?: IN): OUT;
+  primary(children: PrimaryCstChildren, param?: IN): OUT;
+  lambda(children: LambdaCstChildren, param?: IN): OUT;
+  nameOrCall(children: NameOrCallCstChildren, param?: IN): OUT;
+  tensorLit(children: TensorLitCstChildren, param?: IN): OUT;
+  parenExpr(children: ParenExprCstChildren, param?: IN): OUT;
+  argList(children: ArgListCstChildren, param?: IN): OUT;
+  arg(children: ArgCstChildren, param?: IN): OUT;
+}
