@@ -91,6 +91,16 @@ export class GraphBuilder {
     this.outputs = this.outputs.filter((o) => !drop(o));
   }
 
+  /** The equations appended so far (autodiff walks them backwards). */
+  equations(): readonly Eqn[] {
+    return this.eqns;
+  }
+
+  /** The inputs declared so far. */
+  currentInputs(): readonly Input[] {
+    return this.inputs;
+  }
+
   /** The outputs declared so far. */
   currentOutputs(): readonly Output[] {
     return this.outputs;
