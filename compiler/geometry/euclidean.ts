@@ -1,15 +1,10 @@
 /** The euclidean geometry (the default for params): direction g, step x - lr*u, then the domain projection. */
-import type { GraphBuilder } from "../ir/builder.js";
-import type { Var } from "../ir/ir.js";
-import type { GeometryRule, TargetGeometry } from "./registry.js";
+import type { GraphBuilder } from '../ir/builder.js';
+import type { Var } from '../ir/ir.js';
+import type { GeometryRule, TargetGeometry } from './registry.js';
 
 /** x+ = from - delta (+ noise); shared by every geometry whose step happens in the primal space. */
-export function primalApply(
-  b: GraphBuilder,
-  from: Var,
-  delta: Var,
-  noise: Var | null,
-): Var {
+export function primalApply(b: GraphBuilder, from: Var, delta: Var, noise: Var | null): Var {
   const moved = b.sub(from, delta);
   return noise ? b.add(moved, noise) : moved;
 }

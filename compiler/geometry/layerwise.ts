@@ -3,13 +3,13 @@
  * stepping along its norm's duality map rho(g) = argmax_{|v| <= |g|_*} <g, v> (Flynn's duality structure;
  * std.dsgd chooses the block, this file gives the maps and plain layerwise descent).
  */
-import { InternalError } from "../diagnostics/internal-error.js";
-import type { GraphBuilder } from "../ir/builder.js";
-import type { Var } from "../ir/ir.js";
-import { primalApply } from "./euclidean.js";
-import type { GeometryRule } from "./registry.js";
+import { InternalError } from '../diagnostics/internal-error.js';
+import type { GraphBuilder } from '../ir/builder.js';
+import type { Var } from '../ir/ir.js';
+import { primalApply } from './euclidean.js';
+import type { GeometryRule } from './registry.js';
 
-export type LayerNorm = "frobenius" | "l2" | "linf" | "spectral";
+export type LayerNorm = 'frobenius' | 'l2' | 'linf' | 'spectral';
 
 /**
  * Newton–Schulz iterations for the polar factor U V' of a matrix. Each iteration multiplies a singular
@@ -19,12 +19,7 @@ export type LayerNorm = "frobenius" | "l2" | "linf" | "spectral";
 export const POLAR_STEPS = 30;
 
 export function isLayerNorm(name: string): name is LayerNorm {
-  return (
-    name === "frobenius" ||
-    name === "l2" ||
-    name === "linf" ||
-    name === "spectral"
-  );
+  return name === 'frobenius' || name === 'l2' || name === 'linf' || name === 'spectral';
 }
 
 /**
@@ -32,9 +27,8 @@ export function isLayerNorm(name: string): name is LayerNorm {
  * multiplying on the smaller side so the Gram matrix is min(r, c) square.
  */
 export function polarFactor(b: GraphBuilder, G: Var, steps = POLAR_STEPS): Var {
-  if (G.shape.length !== 2)
-    throw new InternalError(`spectral norm of a rank-${G.shape.length} tensor`);
-  const fro = b.unary("sqrt", b.sum(b.unary("square", G)));
+  if (G.shape.length !== 2) throw new InternalError(`spectral norm of a rank-${G.shape.length} tensor`);
+  const fro = b.unary('sqrt', b.sum(b.unary('square', G)));
   let X = b.div(G, b.maximum(fro, 1e-30));
   const wide = G.shape[0]! <= G.shape[1]!;
   for (let k = 0; k < steps; k++) {
@@ -49,12 +43,12 @@ export function polarFactor(b: GraphBuilder, G: Var, steps = POLAR_STEPS): Var {
 /** The dual norm |g|_* of a block norm: frobenius/l2 -> |g|_2, linf -> |g|_1, spectral -> nuclear |G|_*. */
 export function layerDualNorm(b: GraphBuilder, norm: LayerNorm, g: Var): Var {
   switch (norm) {
-    case "frobenius":
-    case "l2":
-      return b.unary("sqrt", b.sum(b.unary("square", g)));
-    case "linf":
-      return b.sum(b.unary("abs", g));
-    case "spectral":
+    case 'frobenius':
+    case 'l2':
+      return b.unary('sqrt', b.sum(b.unary('square', g)));
+    case 'linf':
+      return b.sum(b.unary('abs', g));
+    case 'spectral':
       // |G|_* = <U V', G> = sum of the singular values.
       return b.sum(b.mul(polarFactor(b, g), g));
   }
@@ -63,12 +57,12 @@ export function layerDualNorm(b: GraphBuilder, norm: LayerNorm, g: Var): Var {
 /** The duality map rho(g): frobenius/l2 -> g, linf -> |g|_1 sign g, spectral -> |G|_* U V'. */
 export function dualityMap(b: GraphBuilder, norm: LayerNorm, g: Var): Var {
   switch (norm) {
-    case "frobenius":
-    case "l2":
+    case 'frobenius':
+    case 'l2':
       return g;
-    case "linf":
-      return b.mul(b.sum(b.unary("abs", g)), b.unary("sign", g));
-    case "spectral": {
+    case 'linf':
+      return b.mul(b.sum(b.unary('abs', g)), b.unary('sign', g));
+    case 'spectral': {
       const polar = polarFactor(b, g);
       return b.mul(b.sum(b.mul(polar, g)), polar);
     }
@@ -80,10 +74,8 @@ export const layerwise: GeometryRule = {
   lower(env, ann, _target, extra) {
     const idx = extra.layer ?? 0;
     const arg = ann?.args.filter((a) => a.name === null)[idx]?.value;
-    if (!arg || arg.kind !== "Name" || !isLayerNorm(arg.name)) {
-      throw new InternalError(
-        `layerwise: no block norm for position ${idx} (the checker reports arity and names)`,
-      );
+    if (!arg || arg.kind !== 'Name' || !isLayerNorm(arg.name)) {
+      throw new InternalError(`layerwise: no block norm for position ${idx} (the checker reports arity and names)`);
     }
     const norm = arg.name;
     return {

@@ -3,18 +3,12 @@
  * (exponentiated gradient, in the log domain), burg and quadratic potentials; any other convex
  * `potential(phi)` gets grad phi by reverse mode and its inverse by a few Newton steps.
  */
-import type * as A from "../ast/ast.js";
-import { InternalError } from "../diagnostics/internal-error.js";
-import type { GraphBuilder } from "../ir/builder.js";
-import type { Var } from "../ir/ir.js";
-import { primalApply } from "./euclidean.js";
-import {
-  geometryArg,
-  type GeometryEnv,
-  type GeometryRule,
-  type StepTarget,
-  type TargetGeometry,
-} from "./registry.js";
+import type * as A from '../ast/ast.js';
+import { InternalError } from '../diagnostics/internal-error.js';
+import type { GraphBuilder } from '../ir/builder.js';
+import type { Var } from '../ir/ir.js';
+import { primalApply } from './euclidean.js';
+import { geometryArg, type GeometryEnv, type GeometryRule, type StepTarget, type TargetGeometry } from './registry.js';
 
 /**
  * The floor of log x in the entropic map: a coordinate that would fall below exp(-80) ~ 1.8e-35 is held
@@ -32,11 +26,8 @@ export const DEFAULT_NEWTON_STEPS = 5;
 /** Stable logsumexp along the last axis, keeping that axis (size 1). */
 export function logSumExpLast(b: GraphBuilder, y: Var): Var {
   const axis = y.shape.length - 1;
-  const m = b.op("stop_gradient", [b.max(y, axis, true)]);
-  return b.add(
-    m,
-    b.unary("log", b.sum(b.unary("exp", b.sub(y, m)), axis, true)),
-  );
+  const m = b.op('stop_gradient', [b.max(y, axis, true)]);
+  return b.add(m, b.unary('log', b.sum(b.unary('exp', b.sub(y, m)), axis, true)));
 }
 
 /**
@@ -49,10 +40,10 @@ function entropic(b: GraphBuilder, simplex: boolean): TargetGeometry {
   return {
     direction: (g) => g,
     apply: (from, delta, noise) => {
-      let y = b.sub(b.unary("log", from), delta);
-      if (noise) y = b.add(y, b.div(noise, b.unary("sqrt", from)));
+      let y = b.sub(b.unary('log', from), delta);
+      if (noise) y = b.add(y, b.div(noise, b.unary('sqrt', from)));
       if (simplex) y = b.sub(y, logSumExpLast(b, y));
-      return b.unary("exp", b.maximum(y, LOG_FLOOR));
+      return b.unary('exp', b.maximum(y, LOG_FLOOR));
     },
     projects: !simplex,
   };
@@ -68,9 +59,9 @@ function burg(b: GraphBuilder, positive: boolean): TargetGeometry {
   return {
     direction: (g) => g,
     apply: (from, delta, noise) => {
-      let inv = b.add(b.unary("reciprocal", from), delta);
+      let inv = b.add(b.unary('reciprocal', from), delta);
       if (noise) inv = b.sub(inv, b.div(noise, from));
-      return b.unary("reciprocal", b.maximum(inv, 1 / BURG_MAX));
+      return b.unary('reciprocal', b.maximum(inv, 1 / BURG_MAX));
     },
     projects: !positive,
   };
@@ -82,11 +73,7 @@ function burg(b: GraphBuilder, positive: boolean): TargetGeometry {
  * is exact for separable potentials phi(x) = sum f(x_i) — every classical mirror map on boxes, balls
  * per coordinate, orthants — and a Jacobi-style approximation otherwise (documented).
  */
-function potential(
-  env: GeometryEnv,
-  phi: A.Expr,
-  steps: number,
-): TargetGeometry {
+function potential(env: GeometryEnv, phi: A.Expr, steps: number): TargetGeometry {
   const b = env.b;
   const gradPhi = (z: Var): Var => env.gradient(b.sum(env.call(phi, z)), z);
   const hessDiag = (z: Var, gz: Var): Var => env.gradient(b.sum(gz), z);
@@ -95,15 +82,11 @@ function potential(
     apply: (from, delta, noise) => {
       const g0 = gradPhi(from);
       let y = b.sub(g0, delta);
-      if (noise)
-        y = b.add(
-          y,
-          b.mul(noise, b.unary("sqrt", b.unary("abs", hessDiag(from, g0)))),
-        );
+      if (noise) y = b.add(y, b.mul(noise, b.unary('sqrt', b.unary('abs', hessDiag(from, g0)))));
       let z = from;
       for (let k = 0; k < steps; k++) {
         // Each iterate is a fresh leaf for reverse mode: the Newton chain itself is not differentiated.
-        const zk = b.op("stop_gradient", [z]);
+        const zk = b.op('stop_gradient', [z]);
         const gz = gradPhi(zk);
         z = b.sub(zk, b.div(b.sub(gz, y), hessDiag(zk, gz)));
       }
@@ -118,45 +101,36 @@ function mapOf(ann: A.GeometryAnn | null): {
   name: string;
   arg: A.Expr | null;
 } {
-  const e = geometryArg(ann, "map", 0);
-  if (!e) return { name: "entropy", arg: null };
-  if (e.kind === "Name") return { name: e.name, arg: null };
-  if (e.kind === "Call")
-    return { name: e.callee.name, arg: e.args[0]?.value ?? null };
+  const e = geometryArg(ann, 'map', 0);
+  if (!e) return { name: 'entropy', arg: null };
+  if (e.kind === 'Name') return { name: e.name, arg: null };
+  if (e.kind === 'Call') return { name: e.callee.name, arg: e.args[0]?.value ?? null };
   throw new InternalError(`mirror(...) argument of kind ${e.kind}`);
 }
 
 /** The mirror geometry compiled for one target. */
-export function mirrorGeometry(
-  env: GeometryEnv,
-  ann: A.GeometryAnn | null,
-  target: StepTarget,
-): TargetGeometry {
+export function mirrorGeometry(env: GeometryEnv, ann: A.GeometryAnn | null, target: StepTarget): TargetGeometry {
   const b = env.b;
   const map = mapOf(ann);
   switch (map.name) {
-    case "entropy":
-      return entropic(b, target.domain.kind === "simplex");
-    case "burg":
-      return burg(b, target.domain.kind === "positive");
-    case "quadratic":
+    case 'entropy':
+      return entropic(b, target.domain.kind === 'simplex');
+    case 'burg':
+      return burg(b, target.domain.kind === 'positive');
+    case 'quadratic':
       return {
         direction: (g) => g,
         apply: (f, d, n) => primalApply(b, f, d, n),
         projects: true,
       };
-    case "potential": {
-      if (!map.arg) throw new InternalError("potential(phi) without phi");
-      const nArg = geometryArg(ann, "newton");
-      const steps = nArg
-        ? (env.constant(nArg) ?? DEFAULT_NEWTON_STEPS)
-        : DEFAULT_NEWTON_STEPS;
+    case 'potential': {
+      if (!map.arg) throw new InternalError('potential(phi) without phi');
+      const nArg = geometryArg(ann, 'newton');
+      const steps = nArg ? (env.constant(nArg) ?? DEFAULT_NEWTON_STEPS) : DEFAULT_NEWTON_STEPS;
       return potential(env, map.arg, steps);
     }
     default:
-      throw new InternalError(
-        `unknown mirror map '${map.name}' (the checker's job)`,
-      );
+      throw new InternalError(`unknown mirror map '${map.name}' (the checker's job)`);
   }
 }
 

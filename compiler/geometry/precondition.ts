@@ -2,17 +2,13 @@
  * Preconditioned descent: x+ = x - lr * P g with P a matrix or a diagonal, or x+ = x - lr * grad hstar(g)
  * with `precondition(dual: hstar)` (Bonet et al.), grad hstar derived by reverse mode.
  */
-import type * as A from "../ast/ast.js";
-import { InternalError } from "../diagnostics/internal-error.js";
-import type { GraphBuilder } from "../ir/builder.js";
-import type { Var } from "../ir/ir.js";
-import { broadcastsTo, sizeOf } from "../ir/ops.js";
-import { primalApply } from "./euclidean.js";
-import {
-  geometryArg,
-  type GeometryEnv,
-  type GeometryRule,
-} from "./registry.js";
+import type * as A from '../ast/ast.js';
+import { InternalError } from '../diagnostics/internal-error.js';
+import type { GraphBuilder } from '../ir/builder.js';
+import type { Var } from '../ir/ir.js';
+import { broadcastsTo, sizeOf } from '../ir/ops.js';
+import { primalApply } from './euclidean.js';
+import { geometryArg, type GeometryEnv, type GeometryRule } from './registry.js';
 
 /**
  * P g for a preconditioner P. A P whose shape broadcasts to g's is a diagonal (elementwise) preconditioner;
@@ -24,7 +20,7 @@ export function applyPreconditioner(b: GraphBuilder, P: Var, g: Var): Var {
   const k = g.shape[g.shape.length - 1];
   if (P.shape.length !== 2 || P.shape[0] !== k || P.shape[1] !== k) {
     throw new InternalError(
-      `preconditioner [${P.shape.join(",")}] for a target of shape [${g.shape.join(",")}] (the checker's job)`,
+      `preconditioner [${P.shape.join(',')}] for a target of shape [${g.shape.join(',')}] (the checker's job)`,
     );
   }
   const rows = b.reshape(g, [sizeOf(g.shape) / k!, k!]);
@@ -35,24 +31,20 @@ export function applyPreconditioner(b: GraphBuilder, P: Var, g: Var): Var {
 /** grad hstar(g) by reverse mode on hstar, with g as a fresh leaf. */
 function dualGradient(env: GeometryEnv, hstar: A.Expr, g: Var): Var {
   const b = env.b;
-  const leaf = b.op("stop_gradient", [g]);
+  const leaf = b.op('stop_gradient', [g]);
   return env.gradient(b.sum(env.call(hstar, leaf)), leaf);
 }
 
 export const precondition: GeometryRule = {
   lower(env, ann) {
     const b = env.b;
-    const hstar = geometryArg(ann, "dual");
-    const pExpr = hstar ? null : geometryArg(ann, "P", 0);
-    if (!hstar && !pExpr)
-      throw new InternalError(
-        "precondition(...) without P or dual: (the checker reports this)",
-      );
+    const hstar = geometryArg(ann, 'dual');
+    const pExpr = hstar ? null : geometryArg(ann, 'P', 0);
+    if (!hstar && !pExpr) throw new InternalError('precondition(...) without P or dual: (the checker reports this)');
     // P is lowered once, where the geometry is compiled, so a P that depends on params uses the current point.
     const P = pExpr ? env.expr(pExpr) : null;
     return {
-      direction: (g) =>
-        P ? applyPreconditioner(b, P, g) : dualGradient(env, hstar!, g),
+      direction: (g) => (P ? applyPreconditioner(b, P, g) : dualGradient(env, hstar!, g)),
       apply: (from, delta, noise) => primalApply(b, from, delta, noise),
       projects: true,
     };

@@ -1,14 +1,14 @@
 /** The geometry registry: how a target's gradient becomes a direction, and a scaled step a new point. */
-import type * as A from "../ast/ast.js";
-import type { Domain } from "../check/checked.js";
-import { InternalError } from "../diagnostics/internal-error.js";
-import type { GraphBuilder } from "../ir/builder.js";
-import type { Shape, Var } from "../ir/ir.js";
+import type * as A from '../ast/ast.js';
+import type { Domain } from '../check/checked.js';
+import { InternalError } from '../diagnostics/internal-error.js';
+import type { GraphBuilder } from '../ir/builder.js';
+import type { Shape, Var } from '../ir/ir.js';
 
 /** One target of a solve, as the geometry and method lowerings see it. */
 export interface StepTarget {
   readonly name: string;
-  readonly role: "param" | "particles";
+  readonly role: 'param' | 'particles';
   /** The target's current value (a graph input). */
   readonly x: Var;
   /** Particles are always `reals`. */
@@ -19,7 +19,7 @@ export interface StepTarget {
 export interface ParticleEntropy {
   /** The coefficient lam (an IR scalar, usually a constant). */
   readonly coef: Var;
-  readonly estimator: "langevin" | "gaussian" | "kde";
+  readonly estimator: 'langevin' | 'gaussian' | 'kde';
   /** The KDE bandwidth (kde only). */
   readonly bandwidth: Var | null;
 }
@@ -60,12 +60,7 @@ export interface GeometryRule {
    * Compiles the geometry for one target. `ann` is the annotation (null for the default);
    * `extra` carries per-solve facts (wasserstein's inner geometry and entropy term, a layer index).
    */
-  lower(
-    env: GeometryEnv,
-    ann: A.GeometryAnn | null,
-    target: StepTarget,
-    extra: GeometryExtra,
-  ): TargetGeometry;
+  lower(env: GeometryEnv, ann: A.GeometryAnn | null, target: StepTarget, extra: GeometryExtra): TargetGeometry;
 }
 
 /** Per-solve facts some geometries need. */
@@ -87,8 +82,7 @@ export function registerGeometry(name: string, rule: GeometryRule): void {
 /** The rule for `name`; the checker has already rejected unknown names, so a miss is a compiler bug. */
 export function geometryRule(name: string): GeometryRule {
   const r = registry[name];
-  if (!r)
-    throw new InternalError(`no lowering registered for geometry '${name}'`);
+  if (!r) throw new InternalError(`no lowering registered for geometry '${name}'`);
   return r;
 }
 
@@ -98,11 +92,7 @@ export function hasGeometry(name: string): boolean {
 }
 
 /** A named argument of an annotation, or the positional one at `index`. */
-export function geometryArg(
-  ann: A.GeometryAnn | null,
-  name: string,
-  index?: number,
-): A.Expr | null {
+export function geometryArg(ann: A.GeometryAnn | null, name: string, index?: number): A.Expr | null {
   if (!ann) return null;
   const named = ann.args.find((a) => a.name?.name === name);
   if (named) return named.value;

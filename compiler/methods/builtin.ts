@@ -1,11 +1,11 @@
 /** Registers the built-in methods (std modules register theirs beside these with registerMethod). */
-import { adam, adamw } from "./adam.js";
-import { gd } from "./gd.js";
-import { langevin } from "./langevin.js";
-import { momentum } from "./momentum.js";
-import { nesterov } from "./nesterov.js";
-import { registerMethod } from "./registry.js";
-import { rmsprop } from "./rmsprop.js";
+import { adam, adamw } from './adam.js';
+import { gd } from './gd.js';
+import { langevin } from './langevin.js';
+import { momentum } from './momentum.js';
+import { nesterov } from './nesterov.js';
+import { registerMethod } from './registry.js';
+import { rmsprop } from './rmsprop.js';
 
 const BUILTIN = {
   gd,

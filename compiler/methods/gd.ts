@@ -3,17 +3,17 @@
  * stochastic-gradient noise of the long-run analysis, x+ = x - lr * (g + s * N(0, I)) — the noise joins
  * the gradient before the geometry, and s may be any expression, including one of x.
  */
-import { required, type MethodRule } from "./registry.js";
+import { required, type MethodRule } from './registry.js';
 
 export const gd: MethodRule = {
   options: [
-    { name: "lr", default: null },
-    { name: "noise", default: null },
+    { name: 'lr', default: null },
+    { name: 'noise', default: null },
   ],
   lower(env, { target, g, direction }) {
     const b = env.b;
-    const lr = required(env, "lr");
-    const s = env.option("noise");
+    const lr = required(env, 'lr');
+    const s = env.option('noise');
     const noisy = s ? b.add(g, b.mul(s, env.noise(g.shape))) : g;
     return {
       from: target.x,

@@ -3,24 +3,21 @@
  * method shares — `clip: c` (global-norm clipping over all targets of the solve, torch's
  * clip_grad_norm_) and `weight_decay: wd` (L2, added to the gradient, except AdamW's decoupled decay).
  */
-import type * as A from "../ast/ast.js";
-import type { GraphBuilder } from "../ir/builder.js";
-import type { Var } from "../ir/ir.js";
+import type * as A from '../ast/ast.js';
+import type { GraphBuilder } from '../ir/builder.js';
+import type { Var } from '../ir/ir.js';
 
 /** torch's clip_grad_norm_ adds this to the norm before dividing. */
 export const CLIP_EPS = 1e-6;
 
 /** The options every method accepts besides its own. */
-export const SHARED_OPTIONS = ["clip", "weight_decay"] as const;
+export const SHARED_OPTIONS = ['clip', 'weight_decay'] as const;
 
 /**
  * The written value of each option: named arguments by name, positional ones in the order of `names`
  * (`sgd(0.1, noise: 0.5)` gives lr = 0.1). Options not written are absent (defaults come from the table).
  */
-export function writtenOptions(
-  method: A.MethodAnn,
-  names: readonly string[],
-): Map<string, A.Expr> {
+export function writtenOptions(method: A.MethodAnn, names: readonly string[]): Map<string, A.Expr> {
   const out = new Map<string, A.Expr>();
   let pos = 0;
   for (const arg of method.args) {
@@ -37,18 +34,14 @@ export function writtenOptions(
  * Global-norm clipping of all targets' gradients together: with n = sqrt(sum_i |g_i|^2), every g_i is
  * multiplied by min(1, c / (n + 1e-6)) — torch multiplies by the clamped coefficient unconditionally.
  */
-export function clipGlobalNorm(
-  b: GraphBuilder,
-  grads: readonly Var[],
-  c: Var,
-): Var[] {
+export function clipGlobalNorm(b: GraphBuilder, grads: readonly Var[], c: Var): Var[] {
   if (grads.length === 0) return [];
   let sq: Var | null = null;
   for (const g of grads) {
-    const s = b.sum(b.unary("square", g));
+    const s = b.sum(b.unary('square', g));
     sq = sq ? b.add(sq, s) : s;
   }
-  const norm = b.unary("sqrt", sq!);
+  const norm = b.unary('sqrt', sq!);
   const coef = b.minimum(b.div(c, b.add(norm, CLIP_EPS)), 1);
   return grads.map((g) => b.mul(g, coef));
 }

@@ -1,8 +1,8 @@
 /** The method registry: how directions become steps over time (torch.optim's update rules, state slots). */
-import { InternalError } from "../diagnostics/internal-error.js";
-import type { StepTarget } from "../geometry/registry.js";
-import type { GraphBuilder } from "../ir/builder.js";
-import type { Shape, Var } from "../ir/ir.js";
+import { InternalError } from '../diagnostics/internal-error.js';
+import type { StepTarget } from '../geometry/registry.js';
+import type { GraphBuilder } from '../ir/builder.js';
+import type { Shape, Var } from '../ir/ir.js';
 
 /** What a method lowering may ask of the step builder. */
 export interface MethodEnv {
@@ -67,8 +67,7 @@ export function registerMethod(name: string, rule: MethodRule): void {
 /** The rule for `name`; the checker has already rejected unknown names, so a miss is a compiler bug. */
 export function methodRule(name: string): MethodRule {
   const r = registry[name];
-  if (!r)
-    throw new InternalError(`no lowering registered for method '${name}'`);
+  if (!r) throw new InternalError(`no lowering registered for method '${name}'`);
   return r;
 }
 
@@ -79,9 +78,6 @@ export function hasMethod(name: string): boolean {
 /** An option the method cannot do without; the checker reports a missing one (GD3005) before lowering. */
 export function required(env: MethodEnv, name: string): Var {
   const v = env.option(name);
-  if (!v)
-    throw new InternalError(
-      `method option '${name}' has neither a value nor a default`,
-    );
+  if (!v) throw new InternalError(`method option '${name}' has neither a value nor a default`);
   return v;
 }
