@@ -1,4 +1,6 @@
 /** Test harness for step lowering: builds update graphs around hand-written objectives and iterates them in the interpreter. */
+import type * as A from '../../compiler/ast/ast.js';
+import { gradInto } from '../../compiler/autodiff/reverse.js';
 import type { Domain } from '../../compiler/check/checked.js';
 import { euclideanGeometry } from '../../compiler/geometry/euclidean.js';
 import type { GeometryEnv, StepTarget, TargetGeometry } from '../../compiler/geometry/registry.js';
@@ -24,23 +26,56 @@ export interface Harness {
   readonly slots: readonly StateSlot[];
 }
 
+const SPAN = { file: 'test.gd', start: 0, end: 0 };
+
+/** A number literal node (domain and geometry arguments in tests). */
+export function num(value: number): A.Expr {
+  return { kind: 'Number', value, text: String(value), span: SPAN };
+}
+
+/** A name node (`entropy`, `inf`, a test function's name). */
+export function name(n: string): A.Expr {
+  return { kind: 'Name', name: n, span: SPAN };
+}
+
+/** A geometry annotation `name(args) flags`; named args are given as [name, expr] pairs. */
+export function geometryAnn(n: string, args: readonly (A.Expr | readonly [string, A.Expr])[] = [], flags: readonly string[] = []): A.GeometryAnn {
+  const ident = (x: string): A.Ident => ({ kind: 'Ident', name: x, span: SPAN });
+  return {
+    kind: 'Geometry',
+    name: ident(n),
+    args: args.map((a) =>
+      Array.isArray(a)
+        ? { kind: 'Arg', name: ident((a as readonly [string, A.Expr])[0]), value: (a as readonly [string, A.Expr])[1], span: SPAN }
+        : { kind: 'Arg', name: null, value: a as A.Expr, span: SPAN },
+    ),
+    flags: flags.map(ident),
+    span: SPAN,
+  };
+}
+
+/** Lowers the literals tests use: numbers and flat tensor literals. */
+function literal(b: GraphBuilder, e: A.Expr): Var {
+  if (e.kind === 'Number') return b.const(e.value);
+  if (e.kind === 'Tensor' && e.elements.every((x) => x.kind === 'Number')) {
+    return b.tensor(e.elements.map((x) => (x as A.NumberLit).value), [e.elements.length]);
+  }
+  throw new Error(`test env cannot lower a ${e.kind}`);
+}
+
 /** A GeometryEnv for tests: numbers only, `call` applies a JS builder function given as `fns[name]`. */
 export function testGeometryEnv(b: GraphBuilder, fns: Record<string, (b: GraphBuilder, x: Var) => Var> = {}): GeometryEnv {
   let k = 0;
   return {
     b,
-    expr: () => {
-      throw new Error('no expressions in this test');
-    },
+    expr: (e) => literal(b, e),
     call: (fn, arg) => {
       const name = fn.kind === 'Name' ? fn.name : '?';
       const f = fns[name];
       if (!f) throw new Error(`test env has no function ${name}`);
       return f(b, arg);
     },
-    gradient: (of, wrt) => {
-      throw new Error(`gradient not wired (${of.id}, ${wrt.id})`);
-    },
+    gradient: (of, wrt) => gradInto(b, of, [wrt])[0]!,
     noise: (shape) => b.op('randn', [b.input('rng', [2], 'rng')], { shape: [...shape], stream: noiseStream(`geo:${k++}`) }),
     constant: (e) => (e.kind === 'Number' ? e.value : e.kind === 'Name' && e.name === 'inf' ? Infinity : null),
   };
@@ -88,9 +123,7 @@ export function buildHarness(opts: {
     },
     t,
     noise,
-    domainExpr: () => {
-      throw new Error('no domain expressions in this test');
-    },
+    domainExpr: (e) => literal(b, e),
   });
   return { graph: b.build(), slots };
 }
