@@ -3,15 +3,24 @@
  * target the geometry's direction, the method's step, the domain projection and the prune mask, as ONE
  * graph with 'update' outputs and state slots; plus the observe and until graphs (compiler/step-program.ts).
  */
-import type { Domain } from './check/checked.js';
+import type * as A from './ast/ast.js';
 import { gradInto } from './autodiff/reverse.js';
+import type { CheckedProgram, Domain, PlanItem } from './check/checked.js';
+import { CONST_NAMES, evalConst } from './check/eval-const.js';
+import { findMethod, SHARED_OPTIONS, type MethodInfo } from './check/geometries-methods.js';
+import { invariant } from './diagnostics/internal-error.js';
+import './geometry/builtin.js';
 import { projectDomain } from './geometry/domains.js';
-import type { StepTarget, TargetGeometry } from './geometry/registry.js';
+import { euclideanGeometry } from './geometry/euclidean.js';
+import { geometryRule, type GeometryEnv, type StepTarget, type TargetGeometry } from './geometry/registry.js';
+import { wassersteinGeometry } from './geometry/wasserstein.js';
 import type { GraphBuilder } from './ir/builder.js';
-import type { Shape, Var } from './ir/ir.js';
-import { addWeightDecay, clipGlobalNorm } from './methods/options.js';
-import type { MethodEnv, MethodRule } from './methods/registry.js';
-import type { StateSlot } from './step-program.js';
+import type { Graph, Shape, Var } from './ir/ir.js';
+import { lowerExpr, lowerObjective } from './ir/lower.js';
+import './methods/builtin.js';
+import { addWeightDecay, clipGlobalNorm, writtenOptions } from './methods/options.js';
+import { methodRule, type MethodEnv, type MethodRule } from './methods/registry.js';
+import type { LogItem, StateSlot, StepProgram } from './step-program.js';
 
 /** One target with its compiled geometry. */
 export interface UpdateTarget {
@@ -91,7 +100,7 @@ export const PARTICLE_DOMAIN: Domain = { kind: 'reals' };
 
 /**
  * A stable rng stream id for the step's own noise sites, derived from a label (FNV-1a) with the top bit
- * set, so it never meets the small sequential ids the objective lowering gives `randn(...)` calls.
+ * clear: user `randn(...)` sites have it set (ir/lower.ts siteStream), so the two never meet.
  */
 export function noiseStream(label: string): number {
   let h = 0x811c9dc5;
@@ -99,5 +108,251 @@ export function noiseStream(label: string): number {
     h ^= label.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return (h | 0x80000000) >>> 0;
+  return (h & 0x7fffffff) >>> 0;
+}
+
+// ── buildStep: a solve of the plan to its StepProgram ─────────────────────────
+
+export interface BuildStepOptions {
+  /** Run-time shapes replacing declared ones: batched data ([batch, ...]) and `per B` params. */
+  readonly dataShapes?: Readonly<Record<string, Shape>>;
+  /** Params that carry a prune mask (input `<param>.mask`, role 'mask'). */
+  readonly masks?: readonly string[];
+}
+
+/** Options whose table default 0 means "off": lowering them would only add work (x + 0 * ...). */
+const OFF_WHEN_ZERO = new Set(['noise', 'weight_decay', 'momentum']);
+
+/**
+ * Compiles one solve into its StepProgram: the step graph (objective, gradient, geometry, method,
+ * projection; 'update' outputs for targets and state), the observe graph (objective and log/record
+ * items) and the until graph. Assumes the program passed the checker: violations are InternalErrors.
+ */
+export function buildStep(checked: CheckedProgram, item: PlanItem & { kind: 'solve' }, opts: BuildStepOptions = {}): StepProgram {
+  const stmt = item.stmt;
+  const lowerOpts = opts.dataShapes ? { shapes: opts.dataShapes } : {};
+  const low = lowerObjective(checked, stmt, lowerOpts);
+  const b = low.builder;
+  const t = b.input('t', [], 'scalar');
+  const expr = (e: A.Expr): Var => lowerExpr(checked, e, b, lowerOpts);
+
+  let streams = 0;
+  const noise = (shape: Shape): Var =>
+    b.op('randn', [b.input('rng', [2], 'rng')], {
+      shape: [...shape],
+      stream: noiseStream(`${item.phase ?? ''}/${stmt.name.name}/${streams++}`),
+    });
+
+  const genv: GeometryEnv = {
+    b,
+    expr,
+    call: (fn, arg) => callFunction(checked, fn, arg, b, lowerOpts),
+    gradient: (of, wrt) => gradInto(b, of, [wrt])[0]!,
+    noise,
+    constant: (e) => constantOf(checked, e),
+  };
+
+  const method = findMethod(stmt.method.name.name, checked.uses);
+  const rule = methodRule(stmt.method.name.name);
+  const option = methodOptions(stmt.method, method, rule, expr, b);
+
+  const annotations = targetGeometries(stmt.targets);
+  const targets: UpdateTarget[] = low.targets.map((lt, i) => {
+    const sym = checked.symbols.get(lt.name);
+    invariant(sym && (sym.kind === 'param' || sym.kind === 'particles'), `target '${lt.name}' is not a param or particles`);
+    const domain = sym.kind === 'param' ? sym.domain : PARTICLE_DOMAIN;
+    const target: StepTarget = { name: lt.name, role: lt.role, x: lt.var, domain };
+    const { ann, layer } = annotations[i]!;
+    const entropy =
+      low.entropy && low.entropy.particles === lt.name
+        ? { coef: low.entropy.coef, estimator: low.entropy.estimator, bandwidth: low.entropy.bandwidth }
+        : null;
+    let geometry: TargetGeometry;
+    if (lt.role === 'particles') {
+      const innerAnn = ann && ann.name.name !== 'wasserstein' ? ann : null;
+      const inner = innerAnn ? geometryRule(innerAnn.name.name).lower(genv, innerAnn, target, {}) : euclideanGeometry(b);
+      geometry = wassersteinGeometry(b, lt.var, inner, entropy, noise);
+    } else {
+      geometry = geometryRule(ann?.name.name ?? 'euclidean').lower(genv, ann, target, layer === undefined ? {} : { layer });
+    }
+    const mask = opts.masks?.includes(lt.name) ? b.input(`${lt.name}.mask`, lt.var.shape, 'mask') : null;
+    const rows = sym.kind === 'param' && sym.per ? stateRows(stmt.method) : undefined;
+    return { target, geometry, mask, ...(rows ? { rows } : {}) };
+  });
+
+  const state = appendUpdate(b, {
+    sense: stmt.sense,
+    objective: low.objective,
+    targets,
+    method: rule,
+    option,
+    t,
+    noise,
+    domainExpr: expr,
+  });
+
+  const { observe, logItems } = buildObserve(checked, stmt, lowerOpts);
+  return {
+    objective: stmt.name.name,
+    sense: stmt.sense,
+    targets: low.targets.map((lt) => lt.name),
+    step: b.build(),
+    observe,
+    until: item.steps.kind === 'until' ? buildUntil(checked, stmt, item.steps.cond, lowerOpts) : null,
+    state,
+    logItems,
+  };
+}
+
+/**
+ * The geometry annotation of each target, and its position inside a `layerwise(n1, ..., nk)` group.
+ * `in GEOMETRY` attaches to the target written just before it, so `over W1, W2 in layerwise(a, b)`
+ * annotates W2: a layerwise annotation with k norms covers the k targets ending at the annotated one
+ * (or, when fewer precede it, the k starting there).
+ */
+function targetGeometries(targets: readonly A.Target[]): { ann: A.GeometryAnn | null; layer?: number }[] {
+  const out: { ann: A.GeometryAnn | null; layer?: number }[] = targets.map((t) => ({ ann: t.geometry }));
+  targets.forEach((t, j) => {
+    const ann = t.geometry;
+    if (!ann || ann.name.name !== 'layerwise') return;
+    const k = ann.args.filter((a) => a.name === null).length;
+    const start = j - k + 1 >= 0 ? j - k + 1 : j;
+    for (let i = 0; i < k && start + i < targets.length; i++) {
+      const own = targets[start + i]!.geometry;
+      if (own && own !== ann) continue;
+      out[start + i] = { ann, layer: i };
+    }
+  });
+  return out;
+}
+
+/** `state: lazy | dense` for a `per` param's optimizer state (lazy by default, PAPERS.md std.semiamortized). */
+function stateRows(method: A.MethodAnn): 'lazy' | 'dense' {
+  const v = method.args.find((a) => a.name?.name === 'state')?.value;
+  return v?.kind === 'Name' && v.name === 'dense' ? 'dense' : 'lazy';
+}
+
+/**
+ * Each option of the method as an IR value, lowered once: the written expression (schedules included),
+ * else the checker table's numeric default (the method rule's own list when a std method has no table
+ * entry). Word-valued options (`state`) are not values and read as null.
+ */
+function methodOptions(
+  ann: A.MethodAnn,
+  info: MethodInfo | undefined,
+  rule: MethodRule,
+  expr: (e: A.Expr) => Var,
+  b: GraphBuilder,
+): (name: string) => Var | null {
+  const own = (info?.options ?? rule.options ?? []).map((o) => o.name);
+  const written = writtenOptions(ann, own);
+  const memo = new Map<string, Var | null>();
+  return (name) => {
+    if (memo.has(name)) return memo.get(name)!;
+    let v: Var | null = null;
+    const w = written.get(name);
+    if (w && !(w.kind === 'Name' && name === 'state')) v = expr(w);
+    else {
+      const d = optionDefault(name, info, rule);
+      if (d !== null) v = b.const(d);
+    }
+    memo.set(name, v);
+    return v;
+  };
+}
+
+/**
+ * The default of an option when it is not written: the checker table's (the method's own entry, then the
+ * shared options), else the std method rule's; null when the option is off (no default, or a 0 that means off).
+ */
+export function optionDefault(name: string, info: MethodInfo | undefined, rule: MethodRule): number | null {
+  const spec =
+    info?.options.find((o) => o.name === name) ??
+    SHARED_OPTIONS.find((o) => o.name === name) ??
+    rule.options?.find((o) => o.name === name);
+  const d = spec?.default;
+  if (typeof d !== 'number' || (d === 0 && OFF_WHEN_ZERO.has(name))) return null;
+  return d;
+}
+
+/** Applies a function-valued argument (a def's name or a one-parameter lambda) to `arg`. */
+function callFunction(
+  checked: CheckedProgram,
+  fn: A.Expr,
+  arg: Var,
+  b: GraphBuilder,
+  opts: { shapes?: Readonly<Record<string, Shape>> },
+): Var {
+  if (fn.kind === 'Lambda') {
+    invariant(fn.params.length === 1, 'a function argument takes one parameter');
+    return lowerExpr(checked, fn.body, b, { ...opts, locals: new Map([[fn.params[0]!.name, arg]]) });
+  }
+  invariant(fn.kind === 'Name', `a function argument must be a def name or a lambda, got ${fn.kind}`);
+  const sym = checked.refs.get(fn) ?? checked.symbols.get(fn.name);
+  invariant(sym?.kind === 'def', `'${fn.name}' is not a def`);
+  invariant(sym.decl.params.length === 1, `def '${fn.name}' must take one parameter`);
+  return lowerExpr(checked, sym.decl.body, b, { ...opts, locals: new Map([[sym.decl.params[0]!.name, arg]]) });
+}
+
+/** The compile-time number an argument denotes (literals, consts, dims, `inf`, arithmetic of those), or null. */
+function constantOf(checked: CheckedProgram, e: A.Expr): number | null {
+  if (e.kind === 'Name' && (e.name === 'true' || e.name === 'false')) return e.name === 'true' ? 1 : 0;
+  const r = evalConst(e, (ref) => {
+    if (Object.hasOwn(CONST_NAMES, ref.name)) return CONST_NAMES[ref.name]!;
+    const s = checked.refs.get(ref) ?? checked.symbols.get(ref.name);
+    return s && (s.kind === 'dim' || s.kind === 'const') ? s.value : `'${ref.name}' is not a constant`;
+  });
+  return r.ok ? r.value : null;
+}
+
+/** The items a solve logs or records, deduplicated by display name (its `name =` or its source text). */
+function outputItems(stmt: A.SolveStmt): A.OutputItem[] {
+  const seen = new Set<string>();
+  const out: A.OutputItem[] = [];
+  for (const c of stmt.controls) {
+    if (c.kind !== 'Log' && c.kind !== 'Record') continue;
+    for (const it of c.items) {
+      const key = it.name?.name ?? it.text;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(it);
+    }
+  }
+  return out;
+}
+
+/**
+ * The observe graph: the objective and every logged/recorded item at the current state. The objective's
+ * name is bound to its value, so `log every 50: loss` reads it rather than lowering it again.
+ */
+function buildObserve(
+  checked: CheckedProgram,
+  stmt: A.SolveStmt,
+  opts: { shapes?: Readonly<Record<string, Shape>> },
+): { observe: Graph; logItems: LogItem[] } {
+  const low = lowerObjective(checked, stmt, opts);
+  const b = low.builder;
+  const locals = new Map([[stmt.name.name, low.objective]]);
+  const logItems: LogItem[] = [];
+  for (const it of outputItems(stmt)) {
+    const name = it.name?.name ?? it.text;
+    const v = lowerExpr(checked, it.expr, b, { ...opts, locals });
+    b.output(name, v, 'log');
+    logItems.push({ name, shape: v.shape });
+  }
+  return { observe: b.build(), logItems };
+}
+
+/** The until graph: the condition (0/1) at the current state, with the objective's name bound to its value. */
+function buildUntil(
+  checked: CheckedProgram,
+  stmt: A.SolveStmt,
+  cond: A.Expr,
+  opts: { shapes?: Readonly<Record<string, Shape>> },
+): Graph {
+  const low = lowerObjective(checked, stmt, opts);
+  const b = low.builder;
+  const v = lowerExpr(checked, cond, b, { ...opts, locals: new Map([[stmt.name.name, low.objective]]) });
+  b.output('until', v, 'cond');
+  return b.build();
 }

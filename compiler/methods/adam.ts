@@ -6,14 +6,6 @@
 import type { Var } from '../ir/ir.js';
 import { required, type MethodEnv, type MethodInput, type MethodRule, type MethodStep } from './registry.js';
 
-/** torch.optim.Adam's defaults. */
-const ADAM_OPTIONS = [
-  { name: 'lr', default: 1e-3 },
-  { name: 'beta1', default: 0.9 },
-  { name: 'beta2', default: 0.999 },
-  { name: 'eps', default: 1e-8 },
-] as const;
-
 function adamStep(env: MethodEnv, { target, g, direction }: MethodInput, from: Var, lr: Var): MethodStep {
   const b = env.b;
   const b1 = required(env, 'beta1');
@@ -34,14 +26,12 @@ function adamStep(env: MethodEnv, { target, g, direction }: MethodInput, from: V
 }
 
 export const adam: MethodRule = {
-  options: ADAM_OPTIONS,
   lower(env, input) {
     return adamStep(env, input, input.target.x, required(env, 'lr'));
   },
 };
 
 export const adamw: MethodRule = {
-  options: [...ADAM_OPTIONS, { name: 'weight_decay', default: 0.01 }],
   decoupledWeightDecay: true,
   lower(env, input) {
     const b = env.b;

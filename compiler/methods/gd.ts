@@ -6,10 +6,6 @@
 import { required, type MethodRule } from './registry.js';
 
 export const gd: MethodRule = {
-  options: [
-    { name: 'lr', default: null },
-    { name: 'noise', default: null },
-  ],
   lower(env, { target, g, direction }) {
     const b = env.b;
     const lr = required(env, 'lr');

@@ -2,10 +2,6 @@
 import { required, type MethodRule } from './registry.js';
 
 export const langevin: MethodRule = {
-  options: [
-    { name: 'lr', default: null },
-    { name: 'temperature', default: 1 },
-  ],
   lower(env, { target, g, direction }) {
     const b = env.b;
     const lr = required(env, 'lr');

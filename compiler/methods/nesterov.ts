@@ -2,10 +2,6 @@
 import { required, type MethodRule } from './registry.js';
 
 export const nesterov: MethodRule = {
-  options: [
-    { name: 'lr', default: null },
-    { name: 'beta', default: 0.9 },
-  ],
   lower(env, { target, g, direction }) {
     const b = env.b;
     const lr = required(env, 'lr');

@@ -10,9 +10,6 @@ import type { Var } from '../ir/ir.js';
 /** torch's clip_grad_norm_ adds this to the norm before dividing. */
 export const CLIP_EPS = 1e-6;
 
-/** The options every method accepts besides its own. */
-export const SHARED_OPTIONS = ['clip', 'weight_decay'] as const;
-
 /**
  * The written value of each option: named arguments by name, positional ones in the order of `names`
  * (`sgd(0.1, noise: 0.5)` gives lr = 0.1). Options not written are absent (defaults come from the table).

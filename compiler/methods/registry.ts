@@ -47,8 +47,11 @@ export interface MethodOption {
 }
 
 export interface MethodRule {
-  /** The method's own options in positional order (`clip` and `weight_decay` are shared by all). */
-  readonly options: readonly MethodOption[];
+  /**
+   * The method's own options in positional order, with defaults — only for methods the checker's table
+   * (check/geometries-methods.ts) does not list; for those, the table is the one source of defaults.
+   */
+  readonly options?: readonly MethodOption[];
   /**
    * Whether the method applies `weight_decay` itself (AdamW's decoupled decay). Otherwise the step
    * builder adds wd * x to the gradient first, torch's L2 convention.

@@ -5,12 +5,6 @@
 import { required, type MethodRule } from './registry.js';
 
 export const rmsprop: MethodRule = {
-  options: [
-    { name: 'lr', default: 1e-2 },
-    { name: 'alpha', default: 0.99 },
-    { name: 'eps', default: 1e-8 },
-    { name: 'momentum', default: null },
-  ],
   lower(env, { target, g, direction }) {
     const b = env.b;
     const lr = required(env, 'lr');

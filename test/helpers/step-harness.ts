@@ -10,7 +10,8 @@ import { interpret } from '../../compiler/ir/interpret.js';
 import { evalOp } from '../../compiler/ir/interpret.js';
 import '../../compiler/methods/builtin.js';
 import { methodRule } from '../../compiler/methods/registry.js';
-import { appendUpdate, noiseStream } from '../../compiler/step.js';
+import { appendUpdate, noiseStream, optionDefault } from '../../compiler/step.js';
+import { findMethod } from '../../compiler/check/geometries-methods.js';
 import type { StateSlot } from '../../compiler/step-program.js';
 
 export interface HarnessTarget {
@@ -39,14 +40,23 @@ export function name(n: string): A.Expr {
 }
 
 /** A geometry annotation `name(args) flags`; named args are given as [name, expr] pairs. */
-export function geometryAnn(n: string, args: readonly (A.Expr | readonly [string, A.Expr])[] = [], flags: readonly string[] = []): A.GeometryAnn {
+export function geometryAnn(
+  n: string,
+  args: readonly (A.Expr | readonly [string, A.Expr])[] = [],
+  flags: readonly string[] = [],
+): A.GeometryAnn {
   const ident = (x: string): A.Ident => ({ kind: 'Ident', name: x, span: SPAN });
   return {
     kind: 'Geometry',
     name: ident(n),
     args: args.map((a) =>
       Array.isArray(a)
-        ? { kind: 'Arg', name: ident((a as readonly [string, A.Expr])[0]), value: (a as readonly [string, A.Expr])[1], span: SPAN }
+        ? {
+            kind: 'Arg',
+            name: ident((a as readonly [string, A.Expr])[0]),
+            value: (a as readonly [string, A.Expr])[1],
+            span: SPAN,
+          }
         : { kind: 'Arg', name: null, value: a as A.Expr, span: SPAN },
     ),
     flags: flags.map(ident),
@@ -58,7 +68,10 @@ export function geometryAnn(n: string, args: readonly (A.Expr | readonly [string
 function literal(b: GraphBuilder, e: A.Expr): Var {
   if (e.kind === 'Number') return b.const(e.value);
   if (e.kind === 'Tensor' && e.elements.every((x) => x.kind === 'Number')) {
-    return b.tensor(e.elements.map((x) => (x as A.NumberLit).value), [e.elements.length]);
+    return b.tensor(
+      e.elements.map((x) => (x as A.NumberLit).value),
+      [e.elements.length],
+    );
   }
   throw new Error(`test env cannot lower a ${e.kind}`);
 }
@@ -99,7 +112,8 @@ export function buildHarness(opts: {
   b.output('f', objective, 'objective');
   const t = b.input('t', [], 'scalar');
   let k = 0;
-  const noise = (shape: Shape) => b.op('randn', [b.input('rng', [2], 'rng')], { shape: [...shape], stream: noiseStream(`m:${k++}`) });
+  const noise = (shape: Shape) =>
+    b.op('randn', [b.input('rng', [2], 'rng')], { shape: [...shape], stream: noiseStream(`m:${k++}`) });
   const genv = testGeometryEnv(b);
   const slots = appendUpdate(b, {
     sense: opts.sense ?? 'minimize',
@@ -116,8 +130,8 @@ export function buildHarness(opts: {
     option: (name) => {
       const v = opts.options[name];
       if (v === undefined) {
-        const def = methodRule(opts.method).options.find((o) => o.name === name)?.default;
-        return def === undefined || def === null ? null : b.const(def);
+        const d = optionDefault(name, findMethod(opts.method, []), methodRule(opts.method));
+        return d === null ? null : b.const(d);
       }
       return typeof v === 'number' ? b.const(v) : v(b, t);
     },
@@ -172,7 +186,12 @@ export function interpret32(g: Graph, inputs: Record<string, readonly number[] |
     env.set(inp.var.id, { shape: inp.var.shape, data });
   }
   for (const e of g.eqns) {
-    const r = evalOp(e.op, e.inputs.map((v) => env.get(v.id)!), e.attrs, e.out.shape);
+    const r = evalOp(
+      e.op,
+      e.inputs.map((v) => env.get(v.id)!),
+      e.attrs,
+      e.out.shape,
+    );
     env.set(e.out.id, { shape: r.shape, data: r.data.map(Math.fround) });
   }
   const out: Record<string, { shape: Shape; data: Float64Array }> = {};

@@ -135,14 +135,24 @@ describe('other mirror maps', () => {
   const g = [0.5, -1, 2];
   const x0 = [0.5, 2, 1];
   const lin = (b: GraphBuilder, [x]: readonly Var[]) => b.sum(b.mul(b.tensor(g, [3]), x!));
-  const mirrorStep = (map: Parameters<typeof geometryAnn>[1], fns: Record<string, (b: GraphBuilder, x: Var) => Var> = {}, lr = 0.1) => {
+  const mirrorStep = (
+    map: Parameters<typeof geometryAnn>[1],
+    fns: Record<string, (b: GraphBuilder, x: Var) => Var> = {},
+    lr = 0.1,
+  ) => {
     const h = buildHarness({
       targets: [
         {
           name: 'x',
           shape: [3],
           domain: { kind: 'positive' },
-          geometry: (env, t) => geometryRule('mirror').lower({ ...env, call: (fn, arg) => fns[(fn as { name: string }).name]!(env.b, arg) }, geometryAnn('mirror', map), t, {}),
+          geometry: (env, t) =>
+            geometryRule('mirror').lower(
+              { ...env, call: (fn, arg) => fns[(fn as { name: string }).name]!(env.b, arg) },
+              geometryAnn('mirror', map),
+              t,
+              {},
+            ),
         },
       ],
       objective: lin,
@@ -164,7 +174,12 @@ describe('other mirror maps', () => {
   });
   it('potential(phi) with phi = sum(x log x - x): derived gradient log x, Newton inverse = the entropic step', () => {
     const phi = (b: GraphBuilder, x: Var) => b.sub(b.mul(x, b.unary('log', x)), x);
-    const call = { kind: 'Call', callee: { kind: 'Ident', name: 'potential', span: num(0).span }, args: [{ kind: 'Arg', name: null, value: name('phi'), span: num(0).span }], span: num(0).span } as const;
+    const call = {
+      kind: 'Call',
+      callee: { kind: 'Ident', name: 'potential', span: num(0).span },
+      args: [{ kind: 'Arg', name: null, value: name('phi'), span: num(0).span }],
+      span: num(0).span,
+    } as const;
     mirrorStep([call], { phi }).forEach((v, i) => expect(v).toBeCloseTo(x0[i]! * Math.exp(-0.1 * g[i]!), 12));
   });
 });
@@ -173,14 +188,23 @@ describe('precondition', () => {
   const x0 = [1, -1];
   // f = 0.5 |x - (2, 1)|^2, g = x - (2, 1) = (-1, -2) at x0.
   const f = (b: GraphBuilder, [x]: readonly Var[]) => b.mul(0.5, b.sum(b.unary('square', b.sub(x!, b.tensor([2, 1], [2])))));
-  const run = (ann: ReturnType<typeof geometryAnn>, expr: (b: GraphBuilder) => Var, fns: Record<string, (b: GraphBuilder, x: Var) => Var> = {}) => {
+  const run = (
+    ann: ReturnType<typeof geometryAnn>,
+    expr: (b: GraphBuilder) => Var,
+    fns: Record<string, (b: GraphBuilder, x: Var) => Var> = {},
+  ) => {
     const h = buildHarness({
       targets: [
         {
           name: 'x',
           shape: [2],
           geometry: (env, t) =>
-            geometryRule('precondition').lower({ ...env, expr: () => expr(env.b), call: (fn, arg) => fns[(fn as { name: string }).name]!(env.b, arg) }, ann, t, {}),
+            geometryRule('precondition').lower(
+              { ...env, expr: () => expr(env.b), call: (fn, arg) => fns[(fn as { name: string }).name]!(env.b, arg) },
+              ann,
+              t,
+              {},
+            ),
         },
       ],
       objective: f,
@@ -203,9 +227,13 @@ describe('precondition', () => {
     const A = [2, 1, 1, 3];
     const hstar = (b: GraphBuilder, g: Var) =>
       b.mul(0.5, b.sum(b.mul(g, b.reshape(b.matmul(b.tensor(A, [2, 2]), b.reshape(g, [2, 1])), [2]))));
-    const got = run(geometryAnn('precondition', [['dual', name('hstar')]]), () => {
-      throw new Error('unused');
-    }, { hstar });
+    const got = run(
+      geometryAnn('precondition', [['dual', name('hstar')]]),
+      () => {
+        throw new Error('unused');
+      },
+      { hstar },
+    );
     expect(got[0]).toBeCloseTo(1 - 0.5 * (2 * -1 + 1 * -2), 12);
     expect(got[1]).toBeCloseTo(-1 - 0.5 * (1 * -1 + 3 * -2), 12);
   });

@@ -22,7 +22,9 @@ function trajectory(method: string, options: Record<string, number>, steps = 3, 
 
 function expectClose(got: readonly number[][], want: readonly number[][], tol = 1e-12) {
   expect(got.length).toBe(want.length);
-  got.forEach((row, k) => row.forEach((v, i) => expect(Math.abs(v - want[k]![i]!)).toBeLessThan(tol * (1 + Math.abs(want[k]![i]!)))));
+  got.forEach((row, k) =>
+    row.forEach((v, i) => expect(Math.abs(v - want[k]![i]!)).toBeLessThan(tol * (1 + Math.abs(want[k]![i]!)))),
+  );
 }
 
 /** torch.optim.SGD (momentum, dampening 0, nesterov, L2 weight_decay) in plain float64. */
@@ -149,10 +151,22 @@ describe('options as expressions of t: schedules', () => {
   it('cosine(lr0, T), exp_decay(lr0, rate), warmup(lr0, T), 0.5/sqrt(t+1)', async () => {
     const { SCHEDULES } = await import('../../compiler/methods/schedules.js');
     const c = (b: GraphBuilder, v: number) => b.const(v);
-    sched((t) => (0.2 * (1 + Math.cos((Math.PI * Math.min(t, 4)) / 4))) / 2, (b, t) => SCHEDULES.cosine.lower(b, [c(b, 0.2), c(b, 4)], t));
-    sched((t) => 0.2 * Math.pow(0.7, t), (b, t) => SCHEDULES.exp_decay.lower(b, [c(b, 0.2), c(b, 0.7)], t));
-    sched((t) => 0.2 * Math.min(1, (t + 1) / 3), (b, t) => SCHEDULES.warmup.lower(b, [c(b, 0.2), c(b, 3)], t));
-    sched((t) => 0.5 / Math.sqrt(t + 1), (b, t) => b.div(0.5, b.unary('sqrt', b.add(t, 1))));
+    sched(
+      (t) => (0.2 * (1 + Math.cos((Math.PI * Math.min(t, 4)) / 4))) / 2,
+      (b, t) => SCHEDULES.cosine.lower(b, [c(b, 0.2), c(b, 4)], t),
+    );
+    sched(
+      (t) => 0.2 * Math.pow(0.7, t),
+      (b, t) => SCHEDULES.exp_decay.lower(b, [c(b, 0.2), c(b, 0.7)], t),
+    );
+    sched(
+      (t) => 0.2 * Math.min(1, (t + 1) / 3),
+      (b, t) => SCHEDULES.warmup.lower(b, [c(b, 0.2), c(b, 3)], t),
+    );
+    sched(
+      (t) => 0.5 / Math.sqrt(t + 1),
+      (b, t) => b.div(0.5, b.unary('sqrt', b.add(t, 1))),
+    );
   });
 });
 
@@ -165,14 +179,24 @@ describe('noise', () => {
     return { mean, variance };
   };
   it('langevin adds sqrt(2 lr T) N(0, I) after the step', () => {
-    const h = buildHarness({ targets: [{ name: 'x', shape: [n] }], objective: zero, method: 'langevin', options: { lr: 0.1, temperature: 0.5 } });
+    const h = buildHarness({
+      targets: [{ name: 'x', shape: [n] }],
+      objective: zero,
+      method: 'langevin',
+      options: { lr: 0.1, temperature: 0.5 },
+    });
     const x1 = runSteps(h, { x: new Array(n).fill(1) }, 1, { seed: 3 }).values[1]!['x']!;
     const s = stats(x1);
     expect(Math.abs(s.mean - 1)).toBeLessThan(4 * Math.sqrt(0.1 / n));
     expect(Math.abs(s.variance / 0.1 - 1)).toBeLessThan(0.1); // 2 lr T = 0.1
   });
   it('sgd(lr, noise: s) is x - lr (g + s N(0, I)), the noise different at each step', () => {
-    const h = buildHarness({ targets: [{ name: 'x', shape: [n] }], objective: zero, method: 'sgd', options: { lr: 0.1, noise: 2 } });
+    const h = buildHarness({
+      targets: [{ name: 'x', shape: [n] }],
+      objective: zero,
+      method: 'sgd',
+      options: { lr: 0.1, noise: 2 },
+    });
     const r = runSteps(h, { x: new Array(n).fill(0) }, 2, { seed: 1 }).values;
     const d1 = r[1]!['x']!;
     const d2 = r[2]!['x']!.map((v, i) => v - d1[i]!);
@@ -184,7 +208,13 @@ describe('noise', () => {
 
 describe('prune masks', () => {
   it('keep masked entries at zero', () => {
-    const h = buildHarness({ targets: [{ name: 'x', shape: [3] }], objective: quad, method: 'gd', options: { lr: 0.1 }, masks: { x: true } });
+    const h = buildHarness({
+      targets: [{ name: 'x', shape: [3] }],
+      objective: quad,
+      method: 'gd',
+      options: { lr: 0.1 },
+      masks: { x: true },
+    });
     const r = runSteps(h, { x: [1, 0, -1] }, 3, { extra: { 'x.mask': [1, 0, 1] } }).values[3]!['x']!;
     const want = torchSgd(0.1, 0, false, 0, 3)[3]!;
     expect(r[1]).toBe(0);
