@@ -11,7 +11,8 @@ import { buildHarness, runSteps } from '../helpers/step-harness.js';
 
 // ── small dense linear algebra, independent of the compiler ──
 type M = number[][];
-const mat = (rows: number, cols: number, f: (i: number, j: number) => number): M => Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i, j)));
+const mat = (rows: number, cols: number, f: (i: number, j: number) => number): M =>
+  Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i, j)));
 const mm = (a: M, b: M): M => mat(a.length, b[0]!.length, (i, j) => a[i]!.reduce((s, v, k) => s + v * b[k]![j]!, 0));
 const tr = (a: M): M => mat(a[0]!.length, a.length, (i, j) => a[j]![i]!);
 const add = (a: M, b: M, s = 1): M => mat(a.length, a[0]!.length, (i, j) => a[i]![j]! + s * b[i]![j]!);
@@ -41,7 +42,8 @@ function gaussians(n: number, seed: number): number[] {
   const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
   return Array.from({ length: n }, () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()));
 }
-const rows = (flat: readonly number[], d: number): M => Array.from({ length: flat.length / d }, (_, i) => flat.slice(i * d, i * d + d));
+const rows = (flat: readonly number[], d: number): M =>
+  Array.from({ length: flat.length / d }, (_, i) => flat.slice(i * d, i * d + d));
 
 const m = 40;
 const d = 3;
@@ -65,7 +67,14 @@ function particleStep(opts: {
         name: 'theta',
         shape: [...opts.shape],
         role: 'particles',
-        geometry: (env, t) => wassersteinGeometry(env.b, t.x, opts.inner ? opts.inner(env.b) : euclideanGeometry(env.b), opts.entropy(env.b), env.noise),
+        geometry: (env, t) =>
+          wassersteinGeometry(
+            env.b,
+            t.x,
+            opts.inner ? opts.inner(env.b) : euclideanGeometry(env.b),
+            opts.entropy(env.b),
+            env.noise,
+          ),
       },
     ],
     objective: (b, [x]) => opts.objective(b, x!),
@@ -87,7 +96,7 @@ describe('wasserstein geometry', () => {
     got.forEach((v, i) => expect(v).toBeCloseTo(X0[i]! - 0.1 * (X0[i]! - a[i % d]!), 12));
   });
 
-  it('gaussian estimator, WGD on KL(mu | N(0, Sigma*)): covariance after one step is C Sigma C\', C = I - tau inv(Sigma*) + tau inv(Sigma)', () => {
+  it("gaussian estimator, WGD on KL(mu | N(0, Sigma*)): covariance after one step is C Sigma C', C = I - tau inv(Sigma*) + tau inv(Sigma)", () => {
     const tau = 0.05;
     const got = rows(particleStep({ objective: potential, entropy: gaussianEntropy, lr: tau, x0: X0, shape: [m, d] }), d);
     const S = cov(rows(X0, d));
