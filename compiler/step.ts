@@ -5,7 +5,7 @@
  */
 import type * as A from './ast/ast.js';
 import { gradInto } from './autodiff/reverse.js';
-import type { CheckedProgram, Domain, PlanItem } from './check/checked.js';
+import type { CheckedProgram, Domain, PlanItem, Sym } from './check/checked.js';
 import { CONST_NAMES, evalConst } from './check/eval-const.js';
 import { findMethod, SHARED_OPTIONS, type MethodInfo } from './check/geometries-methods.js';
 import { invariant } from './diagnostics/internal-error.js';
@@ -204,26 +204,12 @@ export function buildStep(checked: CheckedProgram, item: PlanItem & { kind: 'sol
   };
 }
 
-/**
- * The geometry annotation of each target, and its position inside a `layerwise(n1, ..., nk)` group.
- * `in GEOMETRY` attaches to the target written just before it, so `over W1, W2 in layerwise(a, b)`
- * annotates W2: a layerwise annotation with k norms covers the k targets ending at the annotated one
- * (or, when fewer precede it, the k starting there).
- */
+/** The geometry annotation of each target, and its position inside a `layerwise(...)` group. */
 function targetGeometries(targets: readonly A.Target[]): { ann: A.GeometryAnn | null; layer?: number }[] {
-  const out: { ann: A.GeometryAnn | null; layer?: number }[] = targets.map((t) => ({ ann: t.geometry }));
-  targets.forEach((t, j) => {
-    const ann = t.geometry;
-    if (!ann || ann.name.name !== 'layerwise') return;
-    const k = ann.args.filter((a) => a.name === null).length;
-    const start = j - k + 1 >= 0 ? j - k + 1 : j;
-    for (let i = 0; i < k && start + i < targets.length; i++) {
-      const own = targets[start + i]!.geometry;
-      if (own && own !== ann) continue;
-      out[start + i] = { ann, layer: i };
-    }
-  });
-  return out;
+  // The checker holds `layerwise(n1, ..., nk)` to one norm per target of the solve (k = number of targets),
+  // wherever it is written, so it covers every target in `over` order; a target's own annotation wins.
+  const group = targets.find((t) => t.geometry?.name.name === 'layerwise')?.geometry ?? null;
+  return targets.map((t, i) => (group && (!t.geometry || t.geometry === group) ? { ann: group, layer: i } : { ann: t.geometry }));
 }
 
 /** `state: lazy | dense` for a `per` param's optimizer state (lazy by default, PAPERS.md std.semiamortized). */
@@ -332,15 +318,31 @@ function buildObserve(
 ): { observe: Graph; logItems: LogItem[] } {
   const low = lowerObjective(checked, stmt, opts);
   const b = low.builder;
+  const bound = bindObjective(checked, stmt);
   const locals = new Map([[stmt.name.name, low.objective]]);
   const logItems: LogItem[] = [];
   for (const it of outputItems(stmt)) {
     const name = it.name?.name ?? it.text;
-    const v = lowerExpr(checked, it.expr, b, { ...opts, locals });
+    const v = lowerExpr(bound, it.expr, b, { ...opts, locals });
     b.output(name, v, 'log');
     logItems.push({ name, shape: v.shape });
   }
   return { observe: b.build(), logItems };
+}
+
+/**
+ * The checker resolves the objective's name in run control to a let of the objective expression. Lowering
+ * that let again would recompute the objective and, for particle objectives, meet `entropy(theta)` outside
+ * the objective lowering; so those references are dropped and the name is bound (as a local) to the
+ * objective value already in the graph.
+ */
+function bindObjective(checked: CheckedProgram, stmt: A.SolveStmt): CheckedProgram {
+  const refs = new Map<A.NameRef | A.Ident, Sym>();
+  for (const [k, sym] of checked.refs) {
+    if (sym.kind === 'let' && sym.name === stmt.name.name && sym.decl.value === stmt.objective) continue;
+    refs.set(k, sym);
+  }
+  return { ...checked, refs };
 }
 
 /** The until graph: the condition (0/1) at the current state, with the objective's name bound to its value. */
@@ -352,7 +354,7 @@ function buildUntil(
 ): Graph {
   const low = lowerObjective(checked, stmt, opts);
   const b = low.builder;
-  const v = lowerExpr(checked, cond, b, { ...opts, locals: new Map([[stmt.name.name, low.objective]]) });
+  const v = lowerExpr(bindObjective(checked, stmt), cond, b, { ...opts, locals: new Map([[stmt.name.name, low.objective]]) });
   b.output('until', v, 'cond');
   return b.build();
 }

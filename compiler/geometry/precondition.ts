@@ -6,7 +6,7 @@ import type * as A from '../ast/ast.js';
 import { InternalError } from '../diagnostics/internal-error.js';
 import type { GraphBuilder } from '../ir/builder.js';
 import type { Var } from '../ir/ir.js';
-import { broadcastsTo, sizeOf } from '../ir/ops.js';
+import { broadcastsTo, sameShape, sizeOf } from '../ir/ops.js';
 import { primalApply } from './euclidean.js';
 import { geometryArg, type GeometryEnv, type GeometryRule } from './registry.js';
 
@@ -28,11 +28,17 @@ export function applyPreconditioner(b: GraphBuilder, P: Var, g: Var): Var {
   return b.reshape(b.matmul(rows, P, { transposeB: true }), g.shape);
 }
 
-/** grad hstar(g) by reverse mode on hstar, with g as a fresh leaf. */
+/**
+ * grad hstar(g). A scalar hstar (LANGUAGE.md: x+ = x - lr grad hstar(g)) is differentiated by reverse mode
+ * with g as a fresh leaf; an hstar that returns a tensor of g's shape is taken to be the map grad h*
+ * itself (the checker's reading), so both spellings work.
+ */
 function dualGradient(env: GeometryEnv, hstar: A.Expr, g: Var): Var {
   const b = env.b;
   const leaf = b.op('stop_gradient', [g]);
-  return env.gradient(b.sum(env.call(hstar, leaf)), leaf);
+  const h = env.call(hstar, leaf);
+  if (h.shape.length > 0 && sameShape(h.shape, g.shape)) return h;
+  return env.gradient(b.sum(h), leaf);
 }
 
 export const precondition: GeometryRule = {
