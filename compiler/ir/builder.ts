@@ -70,6 +70,21 @@ export class GraphBuilder {
     return out;
   }
 
+  /**
+   * Appends an existing equation unchanged (rewrites copy the equations they keep). Later fresh ids
+   * stay above it; callers that mix copied and new equations first call `reserveIds` with the old graph's bound.
+   */
+  emit(eqn: Eqn): Var {
+    this.eqns.push(eqn);
+    this.nextId = Math.max(this.nextId, eqn.out.id + 1);
+    return eqn.out;
+  }
+
+  /** Makes every later fresh id at least `bound` (so new vars never collide with ids of a graph being rewritten). */
+  reserveIds(bound: number): void {
+    this.nextId = Math.max(this.nextId, bound);
+  }
+
   /** A constant `value` broadcast to `shape` (scalar by default). */
   const(value: number, shape: Shape = []): Var {
     return this.op('const', [], { value, shape: [...shape] });
