@@ -30,6 +30,8 @@ export interface UpdateTarget {
   readonly mask?: Var | null;
   /** 'lazy' for `per` params (rows outside the batch keep their state). */
   readonly rows?: 'lazy' | 'dense';
+  /** The declared shape of a `per` param, whose step sees only the batch rows: state is stored whole. */
+  readonly fullShape?: Shape;
 }
 
 export interface UpdateConfig {
@@ -65,7 +67,7 @@ export function appendUpdate(b: GraphBuilder, cfg: UpdateConfig): StateSlot[] {
 
   const slots: StateSlot[] = [];
   const stateUpdates: { name: string; value: Var }[] = [];
-  const rowsOf = new Map(cfg.targets.map((t) => [t.target.name, t.rows]));
+  const byName = new Map(cfg.targets.map((t) => [t.target.name, t]));
   const env: MethodEnv = {
     b,
     option: cfg.option,
@@ -74,8 +76,8 @@ export function appendUpdate(b: GraphBuilder, cfg: UpdateConfig): StateSlot[] {
     state: (target, slot, init = 0) => {
       const name = `${target.name}.${slot}`;
       if (!slots.some((s) => s.name === name)) {
-        const rows = rowsOf.get(target.name);
-        slots.push({ name, shape: target.x.shape, init, ...(rows ? { rows } : {}) });
+        const ut = byName.get(target.name);
+        slots.push({ name, shape: ut?.fullShape ?? target.x.shape, init, ...(ut?.rows ? { rows: ut.rows } : {}) });
       }
       return b.input(name, target.x.shape, 'state');
     },
@@ -177,7 +179,7 @@ export function buildStep(checked: CheckedProgram, item: PlanItem & { kind: 'sol
     }
     const mask = opts.masks?.includes(lt.name) ? b.input(`${lt.name}.mask`, lt.var.shape, 'mask') : null;
     const rows = sym.kind === 'param' && sym.per ? stateRows(stmt.method) : undefined;
-    return { target, geometry, mask, ...(rows ? { rows } : {}) };
+    return { target, geometry, mask, ...(rows ? { rows, fullShape: sym.shape } : {}) };
   });
 
   const state = appendUpdate(b, {
