@@ -25,12 +25,14 @@ export function parse(file: string, text: string): ParseOutput {
   const { cst, errors } = parseTokens(tokens);
   const diagnostics: Diagnostic[] = problems.map((p) => lexDiagnostic(file, p));
   const lexedAt = new Set(problems.map((p) => p.start));
+  // A parse error on the token right after a dropped character is an echo of the lexical error.
+  const echoes = new Set(problems.filter((p) => p.kind === 'unexpected-character').map((p) => nextTokenStart(tokens, p.end)));
   // One diagnostic per token: the first error that lands on a token wins (later ones are recovery echoes).
   const taken = new Set<number>();
   for (const e of errors) {
     const d = parseDiagnostic(file, text, e);
     const key = d.span?.start ?? -1;
-    if (taken.has(key) || lexedAt.has(key)) continue;
+    if (taken.has(key) || lexedAt.has(key) || echoes.has(key)) continue;
     taken.add(key);
     diagnostics.push(d);
   }
@@ -60,25 +62,29 @@ function lexDiagnostic(file: string, p: LexProblem): Diagnostic {
 
 const real = (t: IToken | undefined): t is IToken => t !== undefined && !Number.isNaN(t.startOffset) && t.tokenType !== EOF;
 
-/** Rules whose errors have a more specific code than "unexpected token". */
-const RULE_CODES: readonly [string, (span: Span, message: string) => Diagnostic][] = [
-  ['lambda', D.invalidLambda],
-  ['indexItem', D.invalidSlice],
-  ['indexSuffix', D.invalidSlice],
-  ['shape', D.invalidShape],
-  ['forClause', D.invalidControlClause],
-  ['untilClause', D.invalidControlClause],
-  ['logClause', D.invalidControlClause],
-  ['recordClause', D.invalidControlClause],
-  ['checkpointClause', D.invalidControlClause],
-];
+/** Constructs whose syntax errors have a more specific code than "unexpected token". */
+const RULE_CODES: Readonly<Record<string, (span: Span, message: string) => Diagnostic>> = {
+  indexItem: D.invalidSlice,
+  indexSuffix: D.invalidSlice,
+  shape: D.invalidShape,
+  forClause: D.invalidControlClause,
+  untilClause: D.invalidControlClause,
+  logClause: D.invalidControlClause,
+  recordClause: D.invalidControlClause,
+  checkpointClause: D.invalidControlClause,
+  program: D.invalidStatement,
+};
+
+/** The expression rules: an error inside one belongs to the construct that holds the expression. */
+const EXPRESSION_RULES = new Set(['expression', 'operand']);
 
 /**
  * Chooses the code and the place of a parse error:
  * - the input ran out: GD1005 right after the last token;
- * - a required token is absent and what follows starts a new line or a new statement: GD1004 right
- *   after the previous token (where it belongs, not on the next line);
- * - an error inside a lambda, an index, a shape or a control clause: that construct's own code;
+ * - a required token or expression is absent and what follows starts a new statement (or, for a
+ *   token, a new line): GD1004 right after the previous token, where the missing piece belongs;
+ * - an error in an index, a shape, a control clause or between statements:
+ *   that construct's own code (GD1009, GD1012, GD1008, GD1013, GD1007);
  * - otherwise GD1003 on the token found.
  */
 function parseDiagnostic(file: string, text: string, e: IRecognitionException): Diagnostic {
@@ -88,18 +94,37 @@ function parseDiagnostic(file: string, text: string, e: IRecognitionException): 
   if (!real(found)) {
     const end = trimmedEnd(text);
     const at = real(prev) ? after : { file, start: end, end };
-    return D.unexpectedEndOfFile(at, e.message);
+    return D.unexpectedEndOfFile(at, e.message.replace(/, found the end of the file$/, ''));
   }
   const foundSpan: Span = { file, start: found.startOffset, end: found.endOffset! + 1 };
   const stack = e.context?.ruleStack ?? [];
-  const innermost = stack[stack.length - 1];
-  const specific = RULE_CODES.find(([rule]) => rule === innermost);
-  if (e.name === 'MismatchedTokenException' && real(prev) && (startsNewLine(text, prev, found) || startsStatement(found))) {
+  const mismatch = e.name === 'MismatchedTokenException';
+  const inStatement = stack.length > 1;
+  if (inStatement && real(prev) && (startsStatement(found) || (mismatch && startsNewLine(text, prev, found)))) {
     return D.missingToken(after, e.message, [{ message: `found ${describe(found)} here`, span: foundSpan }]);
   }
-  if (specific) return specific[1](foundSpan, e.message);
+  let owner = stack.length - 1;
+  while (owner > 0 && EXPRESSION_RULES.has(stack[owner]!)) owner--;
+  const specific = RULE_CODES[stack[owner] ?? 'program'];
+  if (stack[owner] === 'program' && owner === stack.length - 1) {
+    const chained = found.tokenType.CATEGORIES?.includes(T.CompareOp) ?? false;
+    return D.invalidStatement(foundSpan, e.message, chained ? 'comparisons do not chain: write (a < b) * (b < c)' : undefined);
+  }
+  if (specific && stack[owner] !== 'program') return specific(foundSpan, e.message);
   if (e.name === 'NotAllInputParsedException') return D.invalidStatement(foundSpan, e.message);
   return D.unexpectedToken(foundSpan, e.message);
+}
+
+/** Start offset of the first token at or after `offset` (-2 when none, which matches no span). */
+function nextTokenStart(tokens: readonly IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < tokens.length ? tokens[lo]!.startOffset : -2;
 }
 
 function describe(t: IToken): string {

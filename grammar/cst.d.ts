@@ -415,68 +415,25 @@ export interface ExpressionCstNode extends CstNode {
 }
 
 export type ExpressionCstChildren = {
-  comparison: ComparisonCstNode[];
+  operand: (OperandCstNode)[];
+  BinaryOp?: IToken[];
 };
 
-export interface ComparisonCstNode extends CstNode {
-  name: "comparison";
-  children: ComparisonCstChildren;
+export interface OperandCstNode extends CstNode {
+  name: "operand";
+  children: OperandCstChildren;
 }
 
-export type ComparisonCstChildren = {
-  additive: (AdditiveCstNode)[];
-  CompareOp?: IToken[];
-};
-
-export interface AdditiveCstNode extends CstNode {
-  name: "additive";
-  children: AdditiveCstChildren;
-}
-
-export type AdditiveCstChildren = {
-  multiplicative: (MultiplicativeCstNode)[];
+export type OperandCstChildren = {
   AddOp?: IToken[];
-};
-
-export interface MultiplicativeCstNode extends CstNode {
-  name: "multiplicative";
-  children: MultiplicativeCstChildren;
-}
-
-export type MultiplicativeCstChildren = {
-  unary: (UnaryCstNode)[];
-  MulOp?: IToken[];
-};
-
-export interface UnaryCstNode extends CstNode {
-  name: "unary";
-  children: UnaryCstChildren;
-}
-
-export type UnaryCstChildren = {
-  AddOp?: IToken[];
-  unary?: UnaryCstNode[];
-  power?: PowerCstNode[];
-};
-
-export interface PowerCstNode extends CstNode {
-  name: "power";
-  children: PowerCstChildren;
-}
-
-export type PowerCstChildren = {
-  postfix: PostfixCstNode[];
-  Caret?: IToken[];
-  unary?: UnaryCstNode[];
-};
-
-export interface PostfixCstNode extends CstNode {
-  name: "postfix";
-  children: PostfixCstChildren;
-}
-
-export type PostfixCstChildren = {
-  primary: PrimaryCstNode[];
+  NumberLit?: IToken[];
+  StringLit?: IToken[];
+  Identifier?: IToken[];
+  argList?: ArgListCstNode[];
+  Arrow?: IToken[];
+  body?: ExpressionCstNode[];
+  tensorLit?: TensorLitCstNode[];
+  group?: GroupCstNode[];
   indexSuffix?: IndexSuffixCstNode[];
   attrSuffix?: AttrSuffixCstNode[];
 };
@@ -515,40 +472,18 @@ export type AttrSuffixCstChildren = {
   Identifier: IToken[];
 };
 
-export interface PrimaryCstNode extends CstNode {
-  name: "primary";
-  children: PrimaryCstChildren;
+export interface GroupCstNode extends CstNode {
+  name: "group";
+  children: GroupCstChildren;
 }
 
-export type PrimaryCstChildren = {
-  NumberLit?: IToken[];
-  StringLit?: IToken[];
-  lambda?: LambdaCstNode[];
-  nameOrCall?: NameOrCallCstNode[];
-  tensorLit?: TensorLitCstNode[];
-  parenExpr?: ParenExprCstNode[];
-};
-
-export interface LambdaCstNode extends CstNode {
-  name: "lambda";
-  children: LambdaCstChildren;
-}
-
-export type LambdaCstChildren = {
-  paramList?: ParamListCstNode[];
-  Identifier?: IToken[];
-  Arrow: IToken[];
-  expression: ExpressionCstNode[];
-};
-
-export interface NameOrCallCstNode extends CstNode {
-  name: "nameOrCall";
-  children: NameOrCallCstChildren;
-}
-
-export type NameOrCallCstChildren = {
-  Identifier: IToken[];
-  argList?: ArgListCstNode[];
+export type GroupCstChildren = {
+  LParen: IToken[];
+  expression?: (ExpressionCstNode)[];
+  Comma?: IToken[];
+  RParen: IToken[];
+  Arrow?: IToken[];
+  body?: ExpressionCstNode[];
 };
 
 export interface TensorLitCstNode extends CstNode {
@@ -561,17 +496,6 @@ export type TensorLitCstChildren = {
   expression?: (ExpressionCstNode)[];
   Comma?: IToken[];
   RBracket: IToken[];
-};
-
-export interface ParenExprCstNode extends CstNode {
-  name: "parenExpr";
-  children: ParenExprCstChildren;
-}
-
-export type ParenExprCstChildren = {
-  LParen: IToken[];
-  expression: ExpressionCstNode[];
-  RParen: IToken[];
 };
 
 export interface ArgListCstNode extends CstNode {
@@ -632,20 +556,12 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   importStmt(children: ImportStmtCstChildren, param?: IN): OUT;
   useStmt(children: UseStmtCstChildren, param?: IN): OUT;
   expression(children: ExpressionCstChildren, param?: IN): OUT;
-  comparison(children: ComparisonCstChildren, param?: IN): OUT;
-  additive(children: AdditiveCstChildren, param?: IN): OUT;
-  multiplicative(children: MultiplicativeCstChildren, param?: IN): OUT;
-  unary(children: UnaryCstChildren, param?: IN): OUT;
-  power(children: PowerCstChildren, param?: IN): OUT;
-  postfix(children: PostfixCstChildren, param?: IN): OUT;
+  operand(children: OperandCstChildren, param?: IN): OUT;
   indexSuffix(children: IndexSuffixCstChildren, param?: IN): OUT;
   indexItem(children: IndexItemCstChildren, param?: IN): OUT;
   attrSuffix(children: AttrSuffixCstChildren, param?: IN): OUT;
-  primary(children: PrimaryCstChildren, param?: IN): OUT;
-  lambda(children: LambdaCstChildren, param?: IN): OUT;
-  nameOrCall(children: NameOrCallCstChildren, param?: IN): OUT;
+  group(children: GroupCstChildren, param?: IN): OUT;
   tensorLit(children: TensorLitCstChildren, param?: IN): OUT;
-  parenExpr(children: ParenExprCstChildren, param?: IN): OUT;
   argList(children: ArgListCstChildren, param?: IN): OUT;
   arg(children: ArgCstChildren, param?: IN): OUT;
 }

@@ -18,10 +18,8 @@ const RULE_WHAT: Readonly<Record<string, string>> = {
   program: 'a statement',
   statement: 'a statement (dim, const, data, param, particles, let, def, minimize, maximize, phase, prune, init, save, import or use)',
   control: "a run-control clause ('for', 'until', 'log', 'record' or 'checkpoint')",
-  primary: 'an expression',
   expression: 'an expression',
-  unary: 'an expression',
-  lambda: 'a lambda parameter list',
+  operand: 'an expression',
 };
 
 /** `'for'`, `a name`, `the end of the file`: how a token kind reads when it is what the parser wanted. */
@@ -57,6 +55,8 @@ function oneOf(names: readonly string[]): string {
 
 export const errorMessageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
+    // Only the top-level repetition expects the end of the file: what it really wants is another statement.
+    if (expected === EOF) return `expected ${RULE_WHAT.statement}, found ${foundName(actual)}`;
     return `expected ${expectedName(expected)}, found ${foundName(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {

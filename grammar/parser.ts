@@ -2,7 +2,7 @@
  * The .gd grammar as a chevrotain CstParser: pure rules (no embedded actions), error recovery on.
  * One instance is built at module load and reused; `parseTokens` resets it for each input.
  */
-import { CstParser, EOF, type CstNode, type IRecognitionException, type IToken } from 'chevrotain';
+import { CstParser, EOF, type CstNode, type OrMethodOpts, type IRecognitionException, type IToken } from 'chevrotain';
 import * as T from './tokens.js';
 import { errorMessageProvider } from './error-messages.js';
 
@@ -19,7 +19,8 @@ export class GdParser extends CstParser {
   });
 
   statement = this.RULE('statement', () => {
-    this.OR({
+    this.OR(
+      (this.statementAlts ??= {
       DEF: [
         { ALT: () => this.SUBRULE(this.dimDecl) },
         { ALT: () => this.SUBRULE(this.constDecl) },
@@ -37,8 +38,10 @@ export class GdParser extends CstParser {
         { ALT: () => this.SUBRULE(this.useStmt) },
       ],
       ERR_MSG: 'a statement',
-    });
+    }),
+    );
   });
+  private statementAlts?: OrMethodOpts<unknown>;
 
   dimDecl = this.RULE('dimDecl', () => {
     this.CONSUME(T.Dim);
@@ -145,7 +148,7 @@ export class GdParser extends CstParser {
     this.SUBRULE(this.expression);
   });
 
-  /** `(a, b, c)` — the parameters of a def or a lambda. */
+  /** `(a, b, c)` — the parameters of a def. */
   paramList = this.RULE('paramList', () => {
     this.CONSUME(T.LParen);
     this.OPTION(() => {
@@ -322,65 +325,61 @@ export class GdParser extends CstParser {
     });
   });
 
-  // ── Expressions, loosest binding first ────────────────────────────────────
+  // ── Expressions ───────────────────────────────────────────────────────────
 
+  /**
+   * `operand (op operand)*` with every binary operator at one level. Precedence and associativity
+   * (comparison < + - < * / @ < unary sign < ^, `^` right-associative) are applied by the AST
+   * builder: a flat rule builds a quarter of the CST nodes a rule per level would, and parsing
+   * speed is dominated by CST allocation.
+   */
   expression = this.RULE('expression', () => {
-    this.SUBRULE(this.comparison);
-  });
-
-  /** Comparisons do not chain: `a < b < c` is a syntax error rather than a surprise. */
-  comparison = this.RULE('comparison', () => {
-    this.SUBRULE(this.additive);
-    this.OPTION(() => {
-      this.CONSUME(T.CompareOp);
-      this.SUBRULE2(this.additive);
-    });
-  });
-
-  additive = this.RULE('additive', () => {
-    this.SUBRULE(this.multiplicative);
+    this.SUBRULE(this.operand);
     this.MANY(() => {
-      this.CONSUME(T.AddOp);
-      this.SUBRULE2(this.multiplicative);
+      this.CONSUME(T.BinaryOp);
+      this.SUBRULE2(this.operand);
     });
   });
 
-  multiplicative = this.RULE('multiplicative', () => {
-    this.SUBRULE(this.unary);
-    this.MANY(() => {
-      this.CONSUME(T.MulOp);
-      this.SUBRULE2(this.unary);
-    });
-  });
-
-  /** Prefix signs bind looser than `^`, so `-x^2` is `-(x^2)`. */
-  unary = this.RULE('unary', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.AddOp);
-          this.SUBRULE(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.power) },
-    ]);
-  });
-
-  /** Right-associative: the exponent is a unary, so `a^b^c` is `a^(b^c)` and `2^-1` is allowed. */
-  power = this.RULE('power', () => {
-    this.SUBRULE(this.postfix);
-    this.OPTION(() => {
-      this.CONSUME(T.Caret);
-      this.SUBRULE(this.unary);
-    });
-  });
-
-  postfix = this.RULE('postfix', () => {
-    this.SUBRULE(this.primary);
-    this.MANY(() =>
-      this.OR([{ ALT: () => this.SUBRULE(this.indexSuffix) }, { ALT: () => this.SUBRULE(this.attrSuffix) }]),
+  /**
+   * Prefix signs, a primary, then suffixes: `-x`, `--x`, `f(a)[0].T`, `(a + b)`, `[1, 2]`.
+   * One rule rather than three (sign / postfix / primary), again to keep the CST small.
+   */
+  operand = this.RULE('operand', () => {
+    this.MANY(() => this.CONSUME(T.AddOp));
+    // The alternatives are built once and reused (chevrotain's recommended OR caching): this runs per leaf.
+    this.OR(
+      (this.primaryAlts ??= {
+        DEF: [
+          { ALT: () => this.CONSUME(T.NumberLit) },
+          { ALT: () => this.CONSUME(T.StringLit) },
+          {
+            ALT: () => {
+              this.CONSUME(T.Identifier);
+              this.OPTION(() =>
+                this.OR2([
+                  { ALT: () => this.SUBRULE(this.argList) },
+                  {
+                    ALT: () => {
+                      this.CONSUME(T.Arrow);
+                      this.SUBRULE(this.expression, { LABEL: 'body' });
+                    },
+                  },
+                ]),
+              );
+            },
+          },
+          { ALT: () => this.SUBRULE(this.tensorLit) },
+          { ALT: () => this.SUBRULE(this.group) },
+        ],
+        ERR_MSG: 'an expression',
+      }),
+    );
+    this.MANY2(() =>
+      this.OR3([{ ALT: () => this.SUBRULE(this.indexSuffix) }, { ALT: () => this.SUBRULE(this.attrSuffix) }]),
     );
   });
+  private primaryAlts?: OrMethodOpts<unknown>;
 
   indexSuffix = this.RULE('indexSuffix', () => {
     this.CONSUME(T.LBracket);
@@ -410,34 +409,25 @@ export class GdParser extends CstParser {
     this.CONSUME(T.Identifier);
   });
 
-  primary = this.RULE('primary', () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.NumberLit) },
-        { ALT: () => this.CONSUME(T.StringLit) },
-        // A lambda and a parenthesised expression share their first tokens; the gate looks past the `)`.
-        { GATE: () => this.atLambda(), ALT: () => this.SUBRULE(this.lambda), IGNORE_AMBIGUITIES: true },
-        { ALT: () => this.SUBRULE(this.nameOrCall) },
-        { ALT: () => this.SUBRULE(this.tensorLit) },
-        { ALT: () => this.SUBRULE(this.parenExpr), IGNORE_AMBIGUITIES: true },
-      ],
-      ERR_MSG: 'an expression',
+  /**
+   * `( e )`, or a lambda `(x, y) => body`. Both are read as a parenthesised list followed by an
+   * optional `=> body`, so no backtracking or gate is needed; the AST builder then requires one
+   * expression without `=>` (GD1003) and plain names with it (GD1009).
+   */
+  group = this.RULE('group', () => {
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression);
+      });
     });
-  });
-
-  /** `(x, y) => body` or `x => body`. */
-  lambda = this.RULE('lambda', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.paramList) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-    ]);
-    this.CONSUME(T.Arrow);
-    this.SUBRULE(this.expression);
-  });
-
-  nameOrCall = this.RULE('nameOrCall', () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.argList));
+    this.CONSUME(T.RParen);
+    this.OPTION2(() => {
+      this.CONSUME(T.Arrow);
+      this.SUBRULE3(this.expression, { LABEL: 'body' });
+    });
   });
 
   tensorLit = this.RULE('tensorLit', () => {
@@ -450,12 +440,6 @@ export class GdParser extends CstParser {
       });
     });
     this.CONSUME(T.RBracket);
-  });
-
-  parenExpr = this.RULE('parenExpr', () => {
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.RParen);
   });
 
   /** `( args )` of a call, a method, a geometry or a domain. */
@@ -479,25 +463,6 @@ export class GdParser extends CstParser {
     });
     this.SUBRULE(this.expression);
   });
-
-  /**
-   * True when the next tokens open a lambda: `name =>`, or a `(` whose matching `)` is followed by `=>`.
-   * Scanning to the matching parenthesis is linear in the group and runs only where an expression starts with `(`.
-   */
-  private atLambda(): boolean {
-    const first = this.LA(1).tokenType;
-    if (first === T.Identifier || T.softKeywords.includes(first as never)) return this.LA(2).tokenType === T.Arrow;
-    if (first !== T.LParen) return false;
-    let depth = 0;
-    for (let i = 1; ; i++) {
-      const tt = this.LA(i).tokenType;
-      if (tt === T.LParen) depth++;
-      else if (tt === T.RParen) {
-        depth--;
-        if (depth === 0) return this.LA(i + 1).tokenType === T.Arrow;
-      } else if (tt === EOF) return false;
-    }
-  }
 }
 
 /** The one parser instance (chevrotain parsers are reusable; self-analysis runs once). */

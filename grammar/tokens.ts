@@ -85,22 +85,24 @@ export const UnterminatedString = createToken({
 export const CompareOp = createToken({ name: 'CompareOp', pattern: Lexer.NA });
 export const AddOp = createToken({ name: 'AddOp', pattern: Lexer.NA });
 export const MulOp = createToken({ name: 'MulOp', pattern: Lexer.NA });
+/** Every binary operator: expressions are parsed flat and precedence is applied by the AST builder. */
+export const BinaryOp = createToken({ name: 'BinaryOp', pattern: Lexer.NA });
 
 // Operators and punctuation (longer spellings first).
 export const Arrow = createToken({ name: 'Arrow', pattern: /=>/ });
-export const EqEq = createToken({ name: 'EqEq', categories: [CompareOp], pattern: /==/ });
-export const NotEq = createToken({ name: 'NotEq', categories: [CompareOp], pattern: /!=/ });
-export const LtEq = createToken({ name: 'LtEq', categories: [CompareOp], pattern: /<=/ });
-export const GtEq = createToken({ name: 'GtEq', categories: [CompareOp], pattern: />=/ });
-export const Lt = createToken({ name: 'Lt', categories: [CompareOp], pattern: /</ });
-export const Gt = createToken({ name: 'Gt', categories: [CompareOp], pattern: />/ });
+export const EqEq = createToken({ name: 'EqEq', categories: [CompareOp, BinaryOp], pattern: /==/ });
+export const NotEq = createToken({ name: 'NotEq', categories: [CompareOp, BinaryOp], pattern: /!=/ });
+export const LtEq = createToken({ name: 'LtEq', categories: [CompareOp, BinaryOp], pattern: /<=/ });
+export const GtEq = createToken({ name: 'GtEq', categories: [CompareOp, BinaryOp], pattern: />=/ });
+export const Lt = createToken({ name: 'Lt', categories: [CompareOp, BinaryOp], pattern: /</ });
+export const Gt = createToken({ name: 'Gt', categories: [CompareOp, BinaryOp], pattern: />/ });
 export const Equals = createToken({ name: 'Equals', pattern: /=/ });
-export const Plus = createToken({ name: 'Plus', categories: [AddOp], pattern: /\+/ });
-export const Minus = createToken({ name: 'Minus', categories: [AddOp], pattern: /-/ });
-export const Star = createToken({ name: 'Star', categories: [MulOp], pattern: /\*/ });
-export const Slash = createToken({ name: 'Slash', categories: [MulOp], pattern: /\// });
-export const Caret = createToken({ name: 'Caret', pattern: /\^/ });
-export const At = createToken({ name: 'At', categories: [MulOp], pattern: /@/ });
+export const Plus = createToken({ name: 'Plus', categories: [AddOp, BinaryOp], pattern: /\+/ });
+export const Minus = createToken({ name: 'Minus', categories: [AddOp, BinaryOp], pattern: /-/ });
+export const Star = createToken({ name: 'Star', categories: [MulOp, BinaryOp], pattern: /\*/ });
+export const Slash = createToken({ name: 'Slash', categories: [MulOp, BinaryOp], pattern: /\// });
+export const Caret = createToken({ name: 'Caret', categories: [BinaryOp], pattern: /\^/ });
+export const At = createToken({ name: 'At', categories: [MulOp, BinaryOp], pattern: /@/ });
 export const Percent = createToken({ name: 'Percent', pattern: /%/ });
 export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
 export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
@@ -123,6 +125,7 @@ export const allTokens: TokenType[] = [
   CompareOp,
   AddOp,
   MulOp,
+  BinaryOp,
   ...hardKeywords,
   ...softKeywords,
   Identifier,

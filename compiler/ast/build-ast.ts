@@ -3,7 +3,8 @@
  * It never throws on user input: a statement whose CST is incomplete after error recovery is left out
  * (the parse error has been reported already), so the returned program holds every statement that is whole.
  */
-import type { CstNode, IToken } from 'chevrotain';
+import { tokenMatcher, type CstNode, type IToken, type TokenType } from 'chevrotain';
+import * as T from '../../grammar/tokens.js';
 import type * as C from '../../grammar/cst.js';
 import { decodeString } from '../../grammar/lexer.js';
 import type * as A from './ast.js';
@@ -363,69 +364,63 @@ class AstBuilder {
 
   // ── Expressions ───────────────────────────────────────────────────────────
 
+  /**
+   * The grammar reads `operand (op operand)*` flat; this applies precedence by recursive descent
+   * over that list, one level per row of the table in docs/grammar.md:
+   *   comparison (non-chaining) < `+ -` < `* / @` < prefix sign < `^` (right-assoc) < postfix.
+   */
   expression(n: C.ExpressionCstNode): A.Expr {
-    return this.comparison(this.node(n.children.comparison));
+    const operands = n.children.operand ?? [];
+    const ops = n.children.BinaryOp ?? [];
+    if (operands.length === 1) return this.operand(operands[0]!);
+    return new Precedence(this, operands, ops).parse();
   }
 
-  comparison(n: C.ComparisonCstNode): A.Expr {
-    return this.binaryChain(n.children.additive, n.children.CompareOp, (x) => this.additive(x));
+  /** An operand with its prefix signs applied (used when no binary operator can claim its atom). */
+  operand(n: C.OperandCstNode): A.Expr {
+    let e = this.atom(n);
+    const signs = n.children.AddOp ?? [];
+    for (let i = signs.length - 1; i >= 0; i--) e = this.unary(this.tok(signs, i), e);
+    return e;
   }
 
-  additive(n: C.AdditiveCstNode): A.Expr {
-    return this.binaryChain(n.children.multiplicative, n.children.AddOp, (x) => this.multiplicative(x));
+  /** `-e` / `+e`, spanning from the sign to the end of its operand. */
+  unary(sign: IToken, operand: A.Expr): A.Expr {
+    return { kind: 'Unary', op: sign.image as '-' | '+', operand, span: this.span(sign.startOffset, operand.span.end) };
   }
 
-  multiplicative(n: C.MultiplicativeCstNode): A.Expr {
-    return this.binaryChain(n.children.unary, n.children.MulOp, (x) => this.unary(x));
+  binary(op: IToken, left: A.Expr, right: A.Expr): A.Binary {
+    return { kind: 'Binary', op: op.image as A.BinaryOp, left, right, opSpan: this.tokSpan(op), span: this.span(left.span.start, right.span.end) };
   }
 
-  /** Folds `a op b op c` to the left; operands and operators come in source order from MANY. */
-  private binaryChain<N extends CstNode>(operands: readonly N[] | undefined, ops: readonly IToken[] | undefined, build: (n: N) => A.Expr): A.Expr {
-    let left = build(this.node(operands));
-    for (let i = 0; i < (ops?.length ?? 0); i++) {
-      const op = this.tok(ops, i);
-      const right = build(this.node(operands, i + 1));
-      left = {
-        kind: 'Binary',
-        op: op.image as A.BinaryOp,
-        left,
-        right,
-        opSpan: this.tokSpan(op),
-        span: this.span(left.span.start, right.span.end),
-      };
-    }
-    return left;
+  /** Comparisons do not chain: `a < b < c` is reported (GD1003) and read as `(a < b) < c`. */
+  chainedComparison(op: IToken): void {
+    this.diagnostics.push(D.unexpectedToken(this.tokSpan(op), `comparisons do not chain: found a second comparison '${op.image}'`, 'write (a < b) * (b < c) for "both hold"'));
   }
 
-  unary(n: C.UnaryCstNode): A.Expr {
+  /** The operand without its signs: the primary with its suffixes applied left to right. */
+  atom(n: C.OperandCstNode): A.Expr {
     const c = n.children;
-    if (c.power) return this.power(c.power[0]!);
-    const op = this.tok(c.AddOp);
-    const operand = this.unary(this.node(c.unary));
-    return { kind: 'Unary', op: op.image as '-' | '+', operand, span: this.span(op.startOffset, operand.span.end) };
-  }
-
-  power(n: C.PowerCstNode): A.Expr {
-    const c = n.children;
-    const base = this.postfix(this.node(c.postfix));
-    if (!c.Caret) return base;
-    const op = this.tok(c.Caret);
-    const exponent = this.unary(this.node(c.unary));
-    return { kind: 'Binary', op: '^', left: base, right: exponent, opSpan: this.tokSpan(op), span: this.span(base.span.start, exponent.span.end) };
-  }
-
-  /** Suffixes apply left to right; each suffix node's span ends where that application ends. */
-  postfix(n: C.PostfixCstNode): A.Expr {
-    const c = n.children;
-    let e = this.primary(this.node(c.primary));
+    let e = this.primary(n);
+    if (!c.indexSuffix && !c.attrSuffix) return e;
     const suffixes: CstNode[] = [...(c.indexSuffix ?? []), ...(c.attrSuffix ?? [])];
-    suffixes.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
+    if (c.indexSuffix && c.attrSuffix) suffixes.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
     for (const s of suffixes) {
       const end = this.nodeSpan(s).end;
       if (s.name === 'indexSuffix') e = { kind: 'Index', target: e, items: this.indexSuffix(s as C.IndexSuffixCstNode), span: this.span(e.span.start, end) };
       else e = { kind: 'Attr', target: e, name: this.attrSuffix(s as C.AttrSuffixCstNode), span: this.span(e.span.start, end) };
     }
     return e;
+  }
+
+  signs(n: C.OperandCstNode): readonly IToken[] {
+    const s = n.children.AddOp ?? [];
+    for (let i = 0; i < s.length; i++) this.tok(s, i);
+    return s;
+  }
+
+  checkedTok(ts: readonly IToken[], i: number): IToken {
+    return this.tok(ts, i);
   }
 
   indexSuffix(n: C.IndexSuffixCstNode): A.IndexItem[] {
@@ -450,41 +445,47 @@ class AstBuilder {
     return this.ident(this.tok(n.children.Identifier));
   }
 
-  primary(n: C.PrimaryCstNode): A.Expr {
+  /** The primary part of an operand (a literal, a name, a call, a lambda, brackets or parentheses). */
+  private primary(n: C.OperandCstNode): A.Expr {
     const c = n.children;
     if (c.NumberLit) {
       const t = this.tok(c.NumberLit);
       return { kind: 'Number', value: Number(t.image), text: t.image, span: this.tokSpan(t) };
     }
     if (c.StringLit) return this.stringLit(this.tok(c.StringLit));
-    if (c.lambda) return this.lambda(c.lambda[0]!);
-    if (c.nameOrCall) return this.nameOrCall(c.nameOrCall[0]!);
+    if (c.Identifier) {
+      const name = this.ident(this.tok(c.Identifier));
+      if (c.body) return { kind: 'Lambda', params: [name], body: this.expression(this.node(c.body)), span: this.span(name.span.start, this.nodeSpan(c.body[0]!).end) };
+      if (!c.argList) return { kind: 'Name', name: name.name, span: name.span };
+      return { kind: 'Call', callee: name, args: this.argList(c.argList[0]!), span: this.nodeSpan(n) };
+    }
     if (c.tensorLit) return this.tensorLit(c.tensorLit[0]!);
-    if (c.parenExpr) return this.parenExpr(c.parenExpr[0]!);
+    if (c.group) return this.group(c.group[0]!);
     throw INCOMPLETE;
   }
 
-  lambda(n: C.LambdaCstNode): A.Lambda {
+  /** `( e )` groups (its span widened to the parentheses, so OutputItem.text and carets include them) or `(x, y) => body`. */
+  group(n: C.GroupCstNode): A.Expr {
     const c = n.children;
-    const params = c.paramList ? this.paramList(c.paramList[0]!) : [this.ident(this.tok(c.Identifier))];
-    return { kind: 'Lambda', params, body: this.expression(this.node(c.expression)), span: this.nodeSpan(n) };
-  }
-
-  nameOrCall(n: C.NameOrCallCstNode): A.Expr {
-    const c = n.children;
-    const name = this.ident(this.tok(c.Identifier));
-    if (!c.argList) return { kind: 'Name', name: name.name, span: name.span };
-    return { kind: 'Call', callee: name, args: this.argList(c.argList[0]!), span: this.nodeSpan(n) };
+    const items = this.exprs(c.expression);
+    const span = this.nodeSpan(n);
+    if (c.body) {
+      const bad = items.filter((p) => p.kind !== 'Name');
+      for (const p of bad) this.diagnostics.push(D.invalidLambda(p.span, 'a lambda parameter must be a plain name'));
+      if (bad.length > 0) throw INCOMPLETE;
+      const params = items.map((p): A.Ident => ({ kind: 'Ident', name: (p as A.NameRef).name, span: p.span }));
+      return { kind: 'Lambda', params, body: this.expression(this.node(c.body)), span };
+    }
+    if (items.length !== 1) {
+      const what = items.length === 0 ? 'empty parentheses' : 'a comma-separated list in parentheses';
+      this.diagnostics.push(D.unexpectedToken(span, `expected one expression in parentheses, found ${what}`, 'a lambda needs => and a body: (x, y) => expr'));
+      throw INCOMPLETE;
+    }
+    return { ...items[0]!, span };
   }
 
   tensorLit(n: C.TensorLitCstNode): A.TensorLit {
     return { kind: 'Tensor', elements: this.exprs(n.children.expression), span: this.nodeSpan(n) };
-  }
-
-  /** Parentheses only group: the inner expression is returned, its span widened to cover them (so OutputItem.text and carets include them). */
-  parenExpr(n: C.ParenExprCstNode): A.Expr {
-    const inner = this.expression(this.node(n.children.expression));
-    return { ...inner, span: this.nodeSpan(n) };
   }
 
   /** Arguments, with the two syntactic rules on them: positionals first (GD1010), no name twice (GD1011). */
@@ -513,6 +514,88 @@ class AstBuilder {
       value: this.expression(this.node(c.expression)),
       span: this.nodeSpan(n),
     };
+  }
+}
+
+/**
+ * Precedence climbing over a flat `operand (op operand)*` list. The cursor is an operand index plus
+ * how many of that operand's prefix signs have been applied; `ops[i]` sits between operand i and i+1.
+ */
+class Precedence {
+  private i = 0;
+  private sign = 0;
+
+  constructor(
+    private readonly b: AstBuilder,
+    private readonly operands: readonly C.OperandCstNode[],
+    private readonly ops: readonly IToken[],
+  ) {}
+
+  parse(): A.Expr {
+    const e = this.comparison();
+    // Every operator is consumed by one of the levels below; anything left would be a builder bug.
+    return e;
+  }
+
+  /** The operator after the current operand's atom, if it belongs to `cat`. */
+  private peek(cat: TokenType): IToken | undefined {
+    const op = this.ops[this.i];
+    return op && tokenMatcher(op, cat) ? op : undefined;
+  }
+
+  private comparison(): A.Expr {
+    let left = this.additive();
+    let seen = false;
+    for (let op = this.peek(T.CompareOp); op; op = this.peek(T.CompareOp)) {
+      if (seen) this.b.chainedComparison(op);
+      seen = true;
+      this.advance();
+      left = this.b.binary(this.b.checkedTok(this.ops, this.i - 1), left, this.additive());
+    }
+    return left;
+  }
+
+  private additive(): A.Expr {
+    let left = this.multiplicative();
+    for (let op = this.peek(T.AddOp); op; op = this.peek(T.AddOp)) {
+      this.advance();
+      left = this.b.binary(this.b.checkedTok(this.ops, this.i - 1), left, this.multiplicative());
+    }
+    return left;
+  }
+
+  private multiplicative(): A.Expr {
+    let left = this.unary();
+    for (let op = this.peek(T.MulOp); op; op = this.peek(T.MulOp)) {
+      this.advance();
+      left = this.b.binary(this.b.checkedTok(this.ops, this.i - 1), left, this.unary());
+    }
+    return left;
+  }
+
+  /** A prefix sign binds looser than `^`: `-x^2` is `-(x^2)`. */
+  private unary(): A.Expr {
+    const signs = this.b.signs(this.operands[this.i]!);
+    if (this.sign < signs.length) {
+      const s = signs[this.sign++]!;
+      return this.b.unary(s, this.unary());
+    }
+    return this.power();
+  }
+
+  /** `^` is right-associative and its exponent may carry a sign: `a^b^c` = `a^(b^c)`, `2^-1`. */
+  private power(): A.Expr {
+    const base = this.b.atom(this.operands[this.i]!);
+    const op = this.peek(T.Caret);
+    if (!op) return base;
+    this.advance();
+    return this.b.binary(op, base, this.unary());
+  }
+
+  /** Steps over the operator after the current operand, onto the next operand's first sign. */
+  private advance(): void {
+    this.i++;
+    this.sign = 0;
   }
 }
 
