@@ -84,9 +84,11 @@ export function appendUpdate(b: GraphBuilder, cfg: UpdateConfig): StateSlot[] {
     setState: (target, slot, value) => stateUpdates.push({ name: `${target.name}.${slot}`, value }),
   };
 
+  const inputs = cfg.targets.map((ut, i) => ({ target: ut.target, g: grads[i]!, direction: ut.geometry.direction }));
+  const steps = cfg.method.lowerAll ? cfg.method.lowerAll(env, inputs) : inputs.map((input) => cfg.method.lower(env, input));
   cfg.targets.forEach((ut, i) => {
     const { target, geometry } = ut;
-    const step = cfg.method.lower(env, { target, g: grads[i]!, direction: geometry.direction });
+    const step = steps[i]!;
     let next = geometry.apply(step.from, step.delta, step.noise, step.lr);
     if (geometry.projects) next = projectDomain(b, next, target.domain, cfg.domainExpr);
     // where, not a product: pruned entries become exactly +0 (a product gives -0 for negative values).

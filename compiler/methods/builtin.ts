@@ -1,5 +1,6 @@
 /** Registers the built-in methods (std modules register theirs beside these with registerMethod). */
 import { adam, adamw } from './adam.js';
+import { dsgd } from './dsgd.js';
 import { gd } from './gd.js';
 import { langevin } from './langevin.js';
 import { momentum } from './momentum.js';
@@ -16,6 +17,7 @@ const BUILTIN = {
   adamw,
   rmsprop,
   langevin,
+  dsgd,
 };
 
 for (const [name, rule] of Object.entries(BUILTIN)) registerMethod(name, rule);

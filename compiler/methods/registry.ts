@@ -58,6 +58,11 @@ export interface MethodRule {
    */
   readonly decoupledWeightDecay?: boolean;
   lower(env: MethodEnv, input: MethodInput): MethodStep;
+  /**
+   * For methods that couple the targets (dsgd picks one block per step): all targets at once, in
+   * `over` order. When present it replaces `lower`.
+   */
+  lowerAll?(env: MethodEnv, inputs: readonly MethodInput[]): MethodStep[];
 }
 
 const registry: Record<string, MethodRule> = {};

@@ -219,4 +219,21 @@ minimize h = 0.5 * sum((u - 1)^2) over u in precondition(dual: hstar) by gd(lr: 
     expect(c[0]).toBeCloseTo(0.1, 14); // g = -1; a vector-valued hstar is grad h* itself: (1, 4) g
     expect(c[1]).toBeCloseTo(0.4, 14);
   });
+
+  it('dsgd over layerwise blocks: only the block with the largest |g|_*^2 moves, along its duality map', () => {
+    const [first, second] = compile(`
+param u: [2] = zeros
+param v: [2] = zeros
+minimize f = dot([1, -2], u) + dot([0.5, 0.25], v) over u, v in layerwise(frobenius, linf) by dsgd(lr: 0.1) for 1 steps
+minimize g = dot([1, -2], u) + dot([3, 1], v) over u, v in layerwise(frobenius, linf) by dsgd(lr: 0.1) for 1 steps
+`);
+    // f: |g_u|_2^2 = 5 > |g_v|_1^2 = 0.5625, so u steps; g: |g_v|_1^2 = 16 > 5, so v steps by 0.1 * 4 * sign.
+    const a = iterate(first!, { u: [0, 0], v: [0, 0] }, {}, 1)[1]!;
+    expect(a['u']![0]).toBeCloseTo(-0.1, 14);
+    expect(a['u']![1]).toBeCloseTo(0.2, 14);
+    expect(a['v']!.map((x) => x + 0)).toEqual([0, 0]);
+    const b = iterate(second!, { u: [0, 0], v: [0, 0] }, {}, 1)[1]!;
+    expect(b['u']!.map((x) => x + 0)).toEqual([0, 0]);
+    b['v']!.forEach((x) => expect(x).toBeCloseTo(-0.4, 14));
+  });
 });
