@@ -236,4 +236,23 @@ minimize g = dot([1, -2], u) + dot([3, 1], v) over u, v in layerwise(frobenius, 
     expect(b['u']!.map((x) => x + 0)).toEqual([0, 0]);
     b['v']!.forEach((x) => expect(x).toBeCloseTo(-0.4, 14));
   });
+
+  it('per-example params: the step sees batch rows, state slots keep the whole shape and are lazy by default', () => {
+    const src = (state: string) => `
+data B: [8, 3] = randn(seed: 1) batch 4
+param z: [8, 2] per B = zeros
+data W: [2, 3] = randn(seed: 2)
+minimize f = mean((z @ W - B)^2) over z by adam(lr: 0.05${state}) for 3 steps
+`;
+    const shapes = { dataShapes: { B: [4, 3], z: [4, 2] } };
+    const [lazy] = compile(src(''), shapes);
+    const [dense] = compile(src(', state: dense'), shapes);
+    expect(lazy!.step.inputs.find((i) => i.name === 'z')!.var.shape).toEqual([4, 2]);
+    expect(lazy!.step.inputs.find((i) => i.name === 'z.m')!.var.shape).toEqual([4, 2]);
+    expect(lazy!.state).toEqual([
+      { name: 'z.m', shape: [8, 2], init: 0, rows: 'lazy' },
+      { name: 'z.v', shape: [8, 2], init: 0, rows: 'lazy' },
+    ]);
+    expect(dense!.state.map((s) => s.rows)).toEqual(['dense', 'dense']);
+  });
 });
