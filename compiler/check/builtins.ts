@@ -3,6 +3,7 @@
  * the kind of each argument, and its shape rule. The type checker binds arguments, infers their shapes and
  * evaluates compile-time ones from this table, then calls the rule; a rule only looks at bound values.
  */
+import type * as A from '../ast/ast.js';
 import type { Call, Expr, Lambda } from '../ast/ast.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
@@ -40,17 +41,21 @@ export interface ParamSpec {
   readonly words?: readonly string[];
 }
 
-/** Arguments after binding: every present argument's expression, span, and its checked value by kind. */
+/** One bound argument: its expression and, by kind, its checked value. */
+export interface BoundArg {
+  readonly expr: A.Expr;
+  /** Shape of a tensor argument. */
+  shape?: Shape;
+  /** Value of a const argument. */
+  num?: number;
+  /** Values of an axis or sizes argument (a single value becomes a one-element list). */
+  list?: readonly number[];
+}
+
+/** Arguments after binding, by parameter name. */
 export interface Bound {
   readonly call: Call;
-  readonly exprs: ReadonlyMap<string, Expr>;
-  readonly spans: ReadonlyMap<string, Span>;
-  /** Shapes of tensor arguments. */
-  readonly shapes: ReadonlyMap<string, Shape>;
-  /** Values of const arguments. */
-  readonly nums: ReadonlyMap<string, number>;
-  /** Values of axis and sizes arguments (a single value becomes a one-element list). */
-  readonly lists: ReadonlyMap<string, readonly number[]>;
+  readonly args: ReadonlyMap<string, BoundArg>;
 }
 
 /** Where an expression is being checked; decides what it may read (see typecheck.ts). */
@@ -86,8 +91,8 @@ const T = (name: string, optional = false): ParamSpec => ({ name, kind: 'tensor'
 const AXIS: ParamSpec = { name: 'axis', kind: 'axis', optional: true };
 const SEED: ParamSpec = { name: 'seed', kind: 'const', optional: true };
 
-const sh = (a: Bound, name: string): Shape => a.shapes.get(name) ?? [];
-const sp = (a: Bound, name: string): Span => a.spans.get(name) ?? a.call.span;
+const sh = (a: Bound, name: string): Shape => a.args.get(name)?.shape ?? [];
+const sp = (a: Bound, name: string): Span => a.args.get(name)?.expr.span ?? a.call.span;
 
 /** Element-wise functions of one tensor keep its shape. */
 function unary(name: string): BuiltinSpec {
@@ -98,7 +103,7 @@ function unary(name: string): BuiltinSpec {
 function broadcastAll(a: Bound, names: readonly string[], env: RuleEnv, op: string): Shape | null {
   let out: Shape = [];
   for (const n of names) {
-    if (!a.shapes.has(n)) continue;
+    if (a.args.get(n)?.shape === undefined) continue;
     const s = sh(a, n);
     const b = broadcast(out, s);
     if (b === null) {
@@ -112,7 +117,7 @@ function broadcastAll(a: Bound, names: readonly string[], env: RuleEnv, op: stri
 
 /** Normalised, de-duplicated axes of `axis:` for a tensor of shape `s`, or null (all axes) when absent. */
 function axesOf(a: Bound, s: Shape, env: RuleEnv): readonly number[] | null | 'error' {
-  const raw = a.lists.get('axis');
+  const raw = a.args.get('axis')?.list;
   if (raw === undefined) return null;
   const out: number[] = [];
   for (const ax of raw) {
@@ -180,7 +185,7 @@ function needScalar(a: Bound, name: string, fn: string, env: RuleEnv): boolean {
 
 /** The shape a random tensor or constant fill takes: its explicit sizes, or the declared shape it initializes. */
 function fillShape(fn: string, a: Bound, env: RuleEnv): Shape | null {
-  const sizes = a.lists.get('shape');
+  const sizes = a.args.get('shape')?.list;
   if (sizes) {
     const bad = sizes.find((d) => !Number.isInteger(d) || d < 0);
     if (bad !== undefined) {
@@ -261,7 +266,7 @@ export const BUILTINS: Readonly<Record<string, BuiltinSpec>> = {
     params: [T('x'), { name: 'p', kind: 'const', optional: true }],
     named: [AXIS],
     rule: (a, env) => {
-      const p = a.nums.get('p');
+      const p = a.args.get('p')?.num;
       if (p !== undefined && p !== 1 && p !== 2 && p !== Infinity) {
         env.report(invalidArgument(`norm's p must be 1, 2 or inf, but it is ${p}`, sp(a, 'p')));
         return null;
@@ -322,7 +327,7 @@ export const BUILTINS: Readonly<Record<string, BuiltinSpec>> = {
     params: [{ name: 'n', kind: 'const' }],
     named: [],
     rule: (a, env) => {
-      const n = a.nums.get('n') ?? 0;
+      const n = a.args.get('n')?.num ?? 0;
       if (!Number.isInteger(n) || n < 1) {
         env.report(invalidArgument(`eye(n) needs a positive integer size, but n is ${n}`, sp(a, 'n')));
         return null;
@@ -381,7 +386,7 @@ export const BUILTINS: Readonly<Record<string, BuiltinSpec>> = {
     params: [T('index'), { name: 'depth', kind: 'const' }],
     named: [],
     rule: (a, env) => {
-      const k = a.nums.get('depth') ?? 0;
+      const k = a.args.get('depth')?.num ?? 0;
       if (!Number.isInteger(k) || k < 1) {
         env.report(invalidArgument(`one_hot's depth must be a positive integer, but it is ${k}`, sp(a, 'depth')));
         return null;
@@ -409,7 +414,7 @@ export const BUILTINS: Readonly<Record<string, BuiltinSpec>> = {
     named: [],
     rule: (a, env) => {
       if (!needRank(a, 'theta', 'pairwise', [2], env, 'particles [m, d]')) return null;
-      const f = a.exprs.get('f');
+      const f = a.args.get('f')?.expr;
       if (!f || f.kind !== 'Lambda') {
         env.report(invalidArgument('the second argument of pairwise must be a lambda `(x, y) => expr`', sp(a, 'f')));
         return null;
@@ -433,7 +438,7 @@ export const BUILTINS: Readonly<Record<string, BuiltinSpec>> = {
     params: [T('theta')],
     named: [{ name: 'estimator', kind: 'word', optional: true, words: ['langevin', 'gaussian', 'kde('] }],
     rule: (a, env) => {
-      const sym = env.symOf(a.exprs.get('theta')!);
+      const sym = env.symOf(a.args.get('theta')?.expr!);
       if (!sym || sym.kind !== 'particles') {
         env.report(invalidArgument('entropy(theta) needs particles as its argument (the entropy of their empirical measure)', sp(a, 'theta'), 'declare them with `particles theta: [m, d] = ...`'));
         return null;
@@ -455,7 +460,7 @@ export const BUILTINS: Readonly<Record<string, BuiltinSpec>> = {
     named: [],
     rule: (a, env) => {
       const e = sh(a, 'expr');
-      const wExpr = a.exprs.get('w')!;
+      const wExpr = a.args.get('w')?.expr!;
       const sym = env.symOf(wExpr);
       if (!sym || (sym.kind !== 'param' && sym.kind !== 'particles')) {
         const what = sym ? `'${sym.name}' is ${sym.kind === 'data' ? 'data' : `a ${sym.kind}`}` : 'it is an expression, not a name';

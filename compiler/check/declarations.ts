@@ -6,7 +6,9 @@
 import type * as A from '../ast/ast.js';
 import type { Span } from '../diagnostics/span.js';
 import { resolveRelative } from '../host.js';
-import { unknownDim, unknownName } from '../diagnostics/constructors/names.js';
+import { unknownDim, unknownInitializer, unknownName } from '../diagnostics/constructors/names.js';
+import { lookupBuiltin } from './builtins.js';
+import { CONST_NAMES } from './eval-const.js';
 import {
   dimConflict,
   dimNotInteger,
@@ -25,7 +27,7 @@ import { dataFormatOf, readDataShape } from './data-headers.js';
 import { declareGlobal, diag, poison, type State } from './check-state.js';
 import { suggest } from './scope.js';
 import { broadcast, sameShape } from './shapes.js';
-import { constValue, inferShape, topCtx, type Ctx } from './typecheck.js';
+import { constValue, inferShape, INIT_WORDS, topCtx, type Ctx } from './typecheck.js';
 
 // ── dim and const ────────────────────────────────────────────────────────────
 
@@ -212,6 +214,12 @@ function inferredConflict(st: State, ann: A.ShapeAnn | null, declared: Shape, ac
   return false;
 }
 
+/** A bare initializer word that names nothing at all (not a global, not declared later, not zeros/ones/uniform). */
+function isUnknownWord(st: State, name: string): boolean {
+  const env = st.env;
+  return !env.scope.visible.has(name) && !env.poisoned.has(name) && !env.scope.declared.has(name) && !env.defs.has(name) && !INIT_WORDS.includes(name) && !Object.hasOwn(CONST_NAMES, name) && !lookupBuiltin(name);
+}
+
 /** Checks an initializer against a declared pattern (or derives the shape when there is none). */
 function checkInit(st: State, declName: string, ann: A.ShapeAnn | null, p: Pattern | null, init: A.Expr, where: 'data' | 'init'): Shape | null {
   const c = p ? concrete(p) : null;
@@ -220,6 +228,11 @@ function checkInit(st: State, declName: string, ann: A.ShapeAnn | null, p: Patte
     declShape: c ?? (v ? 'unknown' : null),
     unbound: v ? { name: v.name, span: v.ref.span } : null,
   });
+  if (init.kind === 'Name' && isUnknownWord(st, init.name)) {
+    const cands = [...INIT_WORDS, ...st.env.scope.visible.keys()];
+    diag(st, unknownInitializer(init.name, init.span, suggest(init.name, cands)));
+    return null;
+  }
   const s = inferShape(st.env, ctx, init);
   if (s === null) return null;
   if (!p) return s;

@@ -77,7 +77,14 @@ export function evalConst(e: Expr, nameValue: NameValue): ConstResult {
     }
     case 'Call': {
       const f = Object.hasOwn(CONST_FUNCTIONS, e.callee.name) ? CONST_FUNCTIONS[e.callee.name] : undefined;
-      if (!f) return fail(e, `'${e.callee.name}(...)' is not evaluated at compile time`);
+      if (!f) {
+        // A non-constant argument explains more than the function does ("'X' is data").
+        for (const a of e.args) {
+          const v = evalConst(a.value, nameValue);
+          if (!v.ok) return v;
+        }
+        return fail(e, `'${e.callee.name}(...)' is not evaluated at compile time`);
+      }
       if (e.args.length !== 1 || e.args[0]!.name !== null) return fail(e, `'${e.callee.name}' takes one argument`);
       const v = evalConst(e.args[0]!.value, nameValue);
       return v.ok ? { ok: true, value: f(v.value) } : v;
@@ -86,8 +93,10 @@ export function evalConst(e: Expr, nameValue: NameValue): ConstResult {
       return fail(e, 'it is a string');
     case 'Tensor':
       return fail(e, 'it is a tensor literal');
-    case 'Index':
-      return fail(e, 'it indexes a tensor');
+    case 'Index': {
+      const v = evalConst(e.target, nameValue);
+      return v.ok ? fail(e, 'it indexes a tensor') : v;
+    }
     case 'Attr':
       return fail(e, 'it is a tensor expression');
     case 'Lambda':

@@ -292,12 +292,14 @@ function checkMirror(st: State, g: A.GeometryAnn, positional: readonly A.Arg[], 
   if (info.domains && !info.domains.includes(dom)) {
     const needs = info.domains.length === 1 ? `a ${info.domains[0]} domain` : `a ${info.domains.slice(0, -1).join(', ')} or ${info.domains[info.domains.length - 1]} domain`;
     const where = target.kind === 'param' ? target.decl.domain?.span ?? target.span : target.span;
+    const declared = target.kind === 'param' && target.decl.domain ? undefined : `'${target.name}' is declared here, without a domain (so in reals)`;
     diag(
       st,
       geometryDomainMismatch(
         `mirror(${pname}) needs ${needs}; ${target.name} is in ${dom}`,
         v.span,
         where,
+        declared,
         target.kind === 'param' ? `declare \`param ${target.name}: [...] in ${info.domains[info.domains.length - 1]}\`, or use mirror(quadratic)` : 'particles live in reals; use mirror(quadratic) or potential(phi)',
       ),
     );

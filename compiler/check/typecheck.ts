@@ -29,7 +29,7 @@ import {
   unknownName,
 } from '../diagnostics/constructors/names.js';
 import { showShape } from '../diagnostics/make.js';
-import { BUILTIN_NAMES, lookupBuiltin, type Bound, type BuiltinSpec, type ParamSpec, type RuleEnv, type Where } from './builtins.js';
+import { BUILTIN_NAMES, lookupBuiltin, type BoundArg, type BuiltinSpec, type ParamSpec, type RuleEnv, type Where } from './builtins.js';
 import type { Shape, Sym } from './checked.js';
 import { CONST_NAMES, evalConst, type ConstResult } from './eval-const.js';
 import { describeSym, suggest, type GlobalScope, type Local } from './scope.js';
@@ -212,13 +212,18 @@ function trySuggest(env: Env, name: string, cands: () => Iterable<string>): stri
   return suggest(name, cands());
 }
 
-/** What a global may be read as in each context; a message when it may not. */
-function accessError(sym: Sym, where: Where): string | null {
+/** Why a global may not be read in this context (data and initial values exist before the run), or null. */
+function accessError(sym: Sym, where: Where): { what: string; why: string; help: string } | null {
   if (where === 'data' && (sym.kind === 'param' || sym.kind === 'particles' || sym.kind === 'let')) {
-    return `data is computed once, before the run, so it cannot read ${describeSym(sym)} ('${sym.name}')`;
+    return {
+      what: 'a data initializer',
+      why: `it reads ${describeSym(sym)} ('${sym.name}'); data is computed once, before the run`,
+      help: 'compute data from other data, dims and consts; for a value that follows the params, use a let',
+    };
   }
-  if (where === 'init' && sym.kind === 'let') return `initial values are computed before the run, so they cannot read a let ('${sym.name}'), which changes every step`;
-  if (where === 'const' && sym.kind !== 'dim' && sym.kind !== 'const') return `'${sym.name}' is ${describeSym(sym)}`;
+  if (where === 'init' && sym.kind === 'let') {
+    return { what: 'an initial value', why: `it reads a let ('${sym.name}'), which changes every step`, help: 'write the expression itself, in terms of data and params' };
+  }
   return null;
 }
 
@@ -244,7 +249,7 @@ function inferName(env: Env, ctx: Ctx, e: A.NameRef): Shape | null {
     }
     const bad = accessError(sym, ctx.where);
     if (bad) {
-      report(env, ctx, ctx.where === 'const' ? notAConstant('this value', bad, e.span) : notAConstant(`'${name}' here`, bad, e.span));
+      report(env, ctx, notAConstant(bad.what, bad.why, e.span, bad.help));
       return null;
     }
     env.refs.set(e, sym);
@@ -407,7 +412,7 @@ function inferIndex(env: Env, ctx: Ctx, e: A.Index): Shape | null {
     }
     const bad = [start, stop].find((b) => b !== null && b !== undefined && (b > n || b < -n));
     if (bad !== undefined && bad !== null) {
-      report(env, ctx, indexOutOfBounds(bad, n, i, item.span));
+      report(env, ctx, indexOutOfBounds(bad, n, i, item.span, true));
       ok = false;
       continue;
     }
@@ -531,9 +536,7 @@ function checkWord(env: Env, ctx: Ctx, fn: string, p: ParamSpec, e: A.Expr): boo
 }
 
 function callBuiltin(env: Env, ctx: Ctx, fn: string, spec: BuiltinSpec, e: A.Call): Shape | null {
-  const exprs = new Map<string, A.Expr>();
-  const spans = new Map<string, Span>();
-  const specs = new Map<string, ParamSpec>();
+  const args = new Map<string, BoundArg & { spec: ParamSpec }>();
   let pos = 0;
   for (const a of e.args) {
     if (a.name === null) {
@@ -542,9 +545,7 @@ function callBuiltin(env: Env, ctx: Ctx, fn: string, spec: BuiltinSpec, e: A.Cal
         report(env, ctx, wrongArgumentCount(fn, arityText(spec), e.args.filter((x) => x.name === null).length, a.span, spec.signature));
         return null;
       }
-      exprs.set(p.name, a.value);
-      spans.set(p.name, a.value.span);
-      specs.set(p.name, p);
+      args.set(p.name, { expr: a.value, spec: p });
       continue;
     }
     const n = a.name.name;
@@ -554,30 +555,26 @@ function callBuiltin(env: Env, ctx: Ctx, fn: string, spec: BuiltinSpec, e: A.Cal
       report(env, ctx, unknownNamedArgument(fn, n, a.name.span, known, suggest(n, known)));
       return null;
     }
-    if (exprs.has(n)) {
+    if (args.has(n)) {
       report(env, ctx, invalidArgument(`'${n}' is given twice in this call of ${fn}`, a.span));
       return null;
     }
-    exprs.set(n, a.value);
-    spans.set(n, a.value.span);
-    specs.set(n, p);
+    args.set(n, { expr: a.value, spec: p });
   }
-  const missing = spec.params.find((p) => !p.optional && !exprs.has(p.name));
+  const missing = spec.params.find((p) => !p.optional && !args.has(p.name));
   if (missing) {
     report(env, ctx, wrongArgumentCount(fn, arityText(spec), e.args.filter((x) => x.name === null).length, e.span, spec.signature));
     return null;
   }
-  const shapes = new Map<string, Shape>();
-  const nums = new Map<string, number>();
-  const lists = new Map<string, readonly number[]>();
   let ok = true;
-  for (const [name, x] of exprs) {
-    const p = specs.get(name)!;
+  for (const [name, b] of args) {
+    const p = b.spec;
+    const x = b.expr;
     switch (p.kind) {
       case 'tensor': {
         const s = inferShape(env, ctx, x);
         if (s === null) ok = false;
-        else shapes.set(name, s);
+        else b.shape = s;
         break;
       }
       case 'const': {
@@ -590,7 +587,7 @@ function callBuiltin(env: Env, ctx: Ctx, fn: string, spec: BuiltinSpec, e: A.Cal
         if (!v.ok) {
           report(env, ctx, notAConstant(`${fn}'s '${name}'`, v.why, v.node.span));
           ok = false;
-        } else nums.set(name, v.value);
+        } else b.num = v.value;
         break;
       }
       case 'axis':
@@ -609,7 +606,7 @@ function callBuiltin(env: Env, ctx: Ctx, fn: string, spec: BuiltinSpec, e: A.Cal
           }
           vals.push(v);
         }
-        lists.set(name, vals);
+        b.list = vals;
         break;
       }
       case 'word':
@@ -624,8 +621,7 @@ function callBuiltin(env: Env, ctx: Ctx, fn: string, spec: BuiltinSpec, e: A.Cal
     }
   }
   if (!ok) return null;
-  const bound: Bound = { call: e, exprs, spans, shapes, nums, lists };
-  return spec.rule(bound, ruleEnv(env, ctx));
+  return spec.rule({ call: e, args }, ruleEnv(env, ctx));
 }
 
 function ruleEnv(env: Env, ctx: Ctx): RuleEnv {

@@ -37,10 +37,10 @@ export function axisOutOfRange(axis: number, shape: Dims, span: Span): Diagnosti
   });
 }
 
-/** GD2007: a constant index or slice bound outside the axis. */
-export function indexOutOfBounds(index: number, size: number, axis: number, span: Span): Diagnostic {
-  return makeDiagnostic('GD2007', span, `index ${index} is out of bounds for axis ${axis} of size ${size}`, {
-    help: `valid indices are ${-size} to ${size - 1}`,
+/** GD2007: a constant index (or slice bound) outside the axis. */
+export function indexOutOfBounds(index: number, size: number, axis: number, span: Span, slice = false): Diagnostic {
+  return makeDiagnostic('GD2007', span, `${slice ? 'slice bound' : 'index'} ${index} is out of bounds for axis ${axis} of size ${size}`, {
+    help: slice ? `slice bounds go from ${-size} to ${size}` : `valid indices are ${-size} to ${size - 1}`,
   });
 }
 
@@ -97,9 +97,9 @@ export function initializerShapeMismatch(name: string, declared: Dims, actual: D
 }
 
 /** GD2019: an expression that must be known before the run (dims, consts, counts, axes, slice bounds) is not. */
-export function notAConstant(what: string, why: string, span: Span): Diagnostic {
+export function notAConstant(what: string, why: string, span: Span, help?: string): Diagnostic {
   return makeDiagnostic('GD2019', span, `${what} must be known at compile time, but ${why}`, {
-    help: 'use numbers, dims and consts here',
+    help: help ?? 'use numbers, dims and consts here',
   });
 }
 
@@ -170,10 +170,10 @@ export function missingMethodOption(method: string, option: string, span: Span, 
   return makeDiagnostic('GD3005', span, `method '${method}' needs option '${option}'`, { help: `write e.g. ${example}` });
 }
 
-/** GD3006: a geometry that does not fit the target's domain. */
-export function geometryDomainMismatch(message: string, span: Span, declared?: Span, help?: string): Diagnostic {
+/** GD3006: a geometry that does not fit the target's domain; the note points at the domain (or at the declaration, when it has none). */
+export function geometryDomainMismatch(message: string, span: Span, declared?: Span, noteText?: string, help?: string): Diagnostic {
   return makeDiagnostic('GD3006', span, message, {
-    notes: declared ? [{ message: 'the domain is declared here', span: declared }] : [],
+    notes: declared ? [{ message: noteText ?? 'the domain is declared here', span: declared }] : [],
     ...(help ? { help } : {}),
   });
 }

@@ -1,0 +1,4 @@
+# expect: GD2023
+data X: [3] = ones
+param w: [3] = zeros
+minimize f = sum(w^2) over w by gd(lr: 0.1) for 10 steps log every 5: grad(f, X)

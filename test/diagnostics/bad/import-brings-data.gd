@@ -1,0 +1,4 @@
+# expect: GD2031
+import "../bad-lib/has-data.gd"
+param w: [3] = zeros
+minimize f = sum(w^2) over w by gd(lr: 0.1) for 10 steps

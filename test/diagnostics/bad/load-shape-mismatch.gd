@@ -1,0 +1,4 @@
+# expect: GD4003
+data X: [4, 2] = load("../bad-lib/X.csv")
+param w: [3] = zeros
+minimize f = sum(w^2) over w by gd(lr: 0.1) for 10 steps

@@ -1,0 +1,2 @@
+# expect: GD1003
+dim n 5

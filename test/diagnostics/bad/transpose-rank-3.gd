@@ -1,0 +1,4 @@
+# expect: GD2024
+data T: [2, 3, 3] = randn(seed: 1)
+param w: [3] = zeros
+minimize f = sum(T.T) + sum(w^2) over w by gd(lr: 0.1) for 10 steps

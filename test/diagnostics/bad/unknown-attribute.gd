@@ -1,0 +1,4 @@
+# expect: GD2032
+data A: [3, 3] = randn(seed: 1)
+param w: [3] = zeros
+minimize f = sum((A.inv @ w)^2) over w by gd(lr: 0.1) for 10 steps

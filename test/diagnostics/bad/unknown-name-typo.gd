@@ -1,0 +1,4 @@
+# expect: GD2001
+data X: [5, 3] = randn(seed: 1)
+param w: [3] = zeros
+minimize f = mean((Xx @ w)^2) over w by gd(lr: 0.1) for 10 steps
