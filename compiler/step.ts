@@ -151,6 +151,7 @@ export function buildStep(checked: CheckedProgram, item: PlanItem & { kind: 'sol
     b,
     expr,
     call: (fn, arg) => callFunction(checked, fn, arg, b, lowerOpts),
+    definition: (fn) => definitionOf(checked, fn),
     gradient: (of, wrt) => gradInto(b, of, [wrt])[0]!,
     noise,
     constant: (e) => constantOf(checked, e),
@@ -263,6 +264,14 @@ export function optionDefault(name: string, info: MethodInfo | undefined, rule: 
   const d = spec?.default;
   if (typeof d !== 'number' || (d === 0 && OFF_WHEN_ZERO.has(name))) return null;
   return d;
+}
+
+/** The parameters and body of a def named by `fn`, or of a lambda; null for anything else. */
+function definitionOf(checked: CheckedProgram, fn: A.Expr): { params: string[]; body: A.Expr } | null {
+  if (fn.kind === 'Lambda') return { params: fn.params.map((p) => p.name), body: fn.body };
+  if (fn.kind !== 'Name') return null;
+  const sym = checked.refs.get(fn) ?? checked.symbols.get(fn.name);
+  return sym?.kind === 'def' ? { params: sym.decl.params.map((p) => p.name), body: sym.decl.body } : null;
 }
 
 /** Applies a function-valued argument (a def's name or a one-parameter lambda) to `arg`. */

@@ -4,6 +4,7 @@
  * `potential(phi)` gets grad phi by reverse mode and its inverse by a few Newton steps.
  */
 import type * as A from '../ast/ast.js';
+import { printExpr } from '../ast/print-ast.js';
 import { InternalError } from '../diagnostics/internal-error.js';
 import type { GraphBuilder } from '../ir/builder.js';
 import type { Var } from '../ir/ir.js';
@@ -96,6 +97,34 @@ function potential(env: GeometryEnv, phi: A.Expr, steps: number): TargetGeometry
   };
 }
 
+/**
+ * Potentials with a closed-form mirror step, recognized from the def's printed body with its parameter
+ * renamed to X (so `def phi(p) = sum(p * log(p))` is the entropy whatever the parameter is called).
+ * Additive constants and linear terms (x log x - x) do not change the mirror step.
+ */
+const KNOWN_POTENTIALS: Readonly<Record<string, 'entropy' | 'burg' | 'quadratic'>> = {
+  'sum((X * log(X)))': 'entropy',
+  'sum((log(X) * X))': 'entropy',
+  'sum(((X * log(X)) - X))': 'entropy',
+  '(-sum(log(X)))': 'burg',
+  'sum((-log(X)))': 'burg',
+  '(0.5 * sum((X ^ 2)))': 'quadratic',
+  '(sum((X ^ 2)) / 2)': 'quadratic',
+  '(0.5 * sum(square(X)))': 'quadratic',
+  '(sum(square(X)) / 2)': 'quadratic',
+};
+
+/** The closed form `potential(phi)` reduces to, or null when phi must go through autodiff and Newton. */
+export function knownPotential(env: GeometryEnv, phi: A.Expr): 'entropy' | 'burg' | 'quadratic' | null {
+  const def = env.definition(phi);
+  if (!def || def.params.length !== 1) return null;
+  const param = def.params[0]!;
+  const text = printExpr(def.body);
+  // Renaming is textual: give up when the parameter's name also names a function in the body.
+  if (new RegExp(`\\b${param}\\(`).test(text)) return null;
+  return KNOWN_POTENTIALS[text.replace(new RegExp(`\\b${param}\\b`, 'g'), 'X')] ?? null;
+}
+
 /** The name of the mirror map: `mirror(entropy)`, `mirror(potential(phi))`. */
 function mapOf(ann: A.GeometryAnn | null): {
   name: string;
@@ -111,7 +140,9 @@ function mapOf(ann: A.GeometryAnn | null): {
 /** The mirror geometry compiled for one target. */
 export function mirrorGeometry(env: GeometryEnv, ann: A.GeometryAnn | null, target: StepTarget): TargetGeometry {
   const b = env.b;
-  const map = mapOf(ann);
+  const written = mapOf(ann);
+  const closed = written.name === 'potential' && written.arg ? knownPotential(env, written.arg) : null;
+  const map = closed ? { name: closed, arg: null } : written;
   switch (map.name) {
     case 'entropy':
       return entropic(b, target.domain.kind === 'simplex');

@@ -35,6 +35,8 @@ export interface GeometryEnv {
   readonly gradient: (of: Var, wrt: Var) => Var;
   /** A fresh standard normal tensor (its own rng stream). */
   readonly noise: (shape: Shape) => Var;
+  /** The parameters and body of a function-valued argument (a def name or a lambda), or null. */
+  readonly definition: (fn: A.Expr) => { readonly params: readonly string[]; readonly body: A.Expr } | null;
   /** The compile-time number an argument denotes (literals, consts, `inf`), or null. */
   readonly constant: (e: A.Expr) => number | null;
 }

@@ -90,6 +90,7 @@ export function testGeometryEnv(b: GraphBuilder, fns: Record<string, (b: GraphBu
     },
     gradient: (of, wrt) => gradInto(b, of, [wrt])[0]!,
     noise: (shape) => b.op('randn', [b.input('rng', [2], 'rng')], { shape: [...shape], stream: noiseStream(`geo:${k++}`) }),
+    definition: () => null,
     constant: (e) => (e.kind === 'Number' ? e.value : e.kind === 'Name' && e.name === 'inf' ? Infinity : null),
   };
 }

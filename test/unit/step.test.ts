@@ -199,7 +199,7 @@ minimize f = 0.5 * sum((W - 1)^2) over W by gd(lr: 0.5) for 3 steps
 
   it('layerwise(frobenius, linf) over two params, potential(phi) and precondition(dual: hstar) via defs', () => {
     const [lw, pot, dual] = compile(`
-def phi(x) = sum(x * log(x) - x)
+def phi(x) = sum(x * log(x)) - sum(x)
 def hstar(g) = g * [1, 4]
 param u: [2] = zeros
 param v: [2] = zeros
@@ -254,5 +254,23 @@ minimize f = mean((z @ W - B)^2) over z by adam(lr: 0.05${state}) for 3 steps
       { name: 'z.v', shape: [8, 2], init: 0, rows: 'lazy' },
     ]);
     expect(dense!.state.map((s) => s.rows)).toEqual(['dense', 'dense']);
+  });
+
+  it('potential(phi) with a known closed form is recognized: entropy on the simplex needs no Newton and no projection', () => {
+    const [known, general] = compile(`
+def negent(q) = sum(q * log(q))
+def soft(q) = sum(q * log(q)) + 0.001 * sum(q^4)
+data c: [3] = [0.3, 0.1, 0.5]
+param p: [3] in simplex = uniform
+minimize a = dot(c, p) over p in mirror(potential(negent)) by gd(lr: 1.0) for 5 steps
+minimize b = dot(c, p) over p in mirror(potential(soft)) by gd(lr: 1.0) for 5 steps
+`);
+    const c = [0.3, 0.1, 0.5];
+    const run = iterate(known!, { p: [1 / 3, 1 / 3, 1 / 3] }, { c }, 5);
+    softmax(c.map((ci) => -5 * ci)).forEach((want, i) => expect(run[5]!['p']![i]).toBeCloseTo(want, 13));
+    expect(known!.step.eqns.some((e) => e.op === 'proj_simplex')).toBe(false);
+    // The general potential goes through autodiff + Newton, then the simplex projection.
+    expect(general!.step.eqns.some((e) => e.op === 'proj_simplex')).toBe(true);
+    expect(general!.step.eqns.length).toBeGreaterThan(known!.step.eqns.length);
   });
 });
