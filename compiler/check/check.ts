@@ -11,7 +11,7 @@ import { duplicatePhase } from '../diagnostics/constructors/semantics.js';
 import { unknownOverride } from '../diagnostics/constructors/cli.js';
 import { resolveRelative, type CompilerHost } from '../host.js';
 import type { CheckedProgram, Sym } from './checked.js';
-import { declareGlobal, diag, newState, type CheckOptions, type State } from './check-state.js';
+import { declareGlobal, diag, newState, poison, type CheckOptions, type State } from './check-state.js';
 import { checkConst, checkData, checkDim, checkLet, checkParam, checkParticles } from './declarations.js';
 import { lookupModule, moduleNames } from './modules.js';
 import { suggest } from './scope.js';
@@ -123,6 +123,8 @@ function walk(st: State, body: readonly A.Stmt[], phase: string | null, file: st
       default:
         if (imported) {
           diag(st, notImportable(describeStmt(s), file, s.span));
+          // Uses of the name in the importing program would only echo this error.
+          if (isDecl(s)) poison(st, s.name.name);
           break;
         }
         switch (s.kind) {
