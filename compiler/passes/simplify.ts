@@ -1,15 +1,17 @@
 /**
  * Algebraic simplification as data: identity-element rules and structural rules for the rewrite engine.
- * No rule changes a value, including NaN and ±inf: x*0 → 0 and x-x → 0 are NOT applied because they
- * are false for x = NaN or ±inf (the only liberty taken: x + 0 → x turns -0 + 0 = +0 into -0).
+ * No rule changes a value, not even the sign of a zero: x*0 → 0 and x-x → 0 are NOT applied (false for
+ * NaN and ±inf), x + 0 → x only for the constant -0 and 0 - x → -x not at all (both false for x = +0).
+ * The one liberty: (x·c2)·c1 → x·(c1c2) rounds the constant product once instead of the two products.
  */
 import type { Eqn, Var } from '../ir/ir.js';
-import { listAttr, sameShape, type OpName } from '../ir/ops.js';
+import { broadcastShapes, listAttr, sameShape, type OpName } from '../ir/ops.js';
 import type { Rule, RewriteContext } from './rewrite.js';
 
 /** `x op e == x` for the identity element e, on the sides given. */
 export const IDENTITY_ELEMENTS: readonly { readonly op: OpName; readonly value: number; readonly sides: 'both' | 'right' }[] = [
-  { op: 'add', value: 0, sides: 'both' },
+  // -0, not +0: x + (-0) is x for every x, while -0 + (+0) is +0 (1/x would flip sign).
+  { op: 'add', value: -0, sides: 'both' },
   { op: 'sub', value: 0, sides: 'right' },
   { op: 'mul', value: 1, sides: 'both' },
   { op: 'div', value: 1, sides: 'right' },
@@ -25,8 +27,8 @@ function identityRule(id: (typeof IDENTITY_ELEMENTS)[number]): Rule {
     apply: (e, c) => {
       const [a, b] = e.inputs as [Var, Var];
       // A kept operand smaller than the result is broadcast back by the engine.
-      if (c.constValue(b) === id.value) return a;
-      if (id.sides === 'both' && c.constValue(a) === id.value) return b;
+      if (Object.is(c.constValue(b), id.value)) return a;
+      if (id.sides === 'both' && Object.is(c.constValue(a), id.value)) return b;
       return null;
     },
   };
@@ -44,11 +46,6 @@ export const STRUCTURAL_RULES: readonly Rule[] = [
     name: 'neg-neg',
     ops: ['neg'],
     apply: (e, c) => through(c, e.inputs[0]!, 'neg')?.inputs[0] ?? null,
-  },
-  {
-    name: 'sub-from-zero',
-    ops: ['sub'],
-    apply: (e, c, b) => (c.constValue(e.inputs[0]!) === 0 && sameShape(e.inputs[1]!.shape, e.out.shape) ? b.neg(e.inputs[1]!) : null),
   },
   {
     name: 'mul-minus-one',
@@ -97,5 +94,44 @@ export const STRUCTURAL_RULES: readonly Rule[] = [
   },
 ];
 
+/** Elementwise ops whose operands broadcast (a uniform constant operand can shrink to a scalar). */
+const BROADCASTING: readonly OpName[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'where'];
+
+/** Constant-operand rules: keep constants scalar, and merge chains of constant factors. */
+export const CONSTANT_RULES: readonly Rule[] = [
+  {
+    // Folding and VJPs produce fills like const[200] = 0.0025; a scalar broadcasts to the same values.
+    name: 'uniform-const-to-scalar',
+    ops: BROADCASTING,
+    apply: (e, c, b) => {
+      const k = e.inputs.findIndex((v) => v.shape.length > 0 && c.constValue(v) !== undefined);
+      if (k < 0) return null;
+      const others = e.inputs.filter((_, i) => i !== k);
+      const rest = others.reduce<readonly number[]>((acc, v) => broadcastShapes(acc, v.shape), []);
+      if (!sameShape(rest, e.out.shape)) return null;
+      const inputs = e.inputs.map((v, i) => (i === k ? b.const(c.constValue(v)!) : v));
+      return b.op(e.op, inputs, e.attrs);
+    },
+  },
+  {
+    // (x * c2) * c1 → x * (c1 c2): one multiply instead of two (float32 rounding of the product only).
+    name: 'mul-const-chain',
+    ops: ['mul'],
+    apply: (e, c, b) => {
+      const [p, q] = e.inputs as [Var, Var];
+      const [k, inner] = p.shape.length === 0 && c.constValue(p) !== undefined ? [c.constValue(p)!, q] : q.shape.length === 0 && c.constValue(q) !== undefined ? [c.constValue(q)!, p] : [undefined, p];
+      if (k === undefined) return null;
+      const d = through(c, inner, 'mul');
+      if (!d) return null;
+      const [x, y] = d.inputs as [Var, Var];
+      const cx = x.shape.length === 0 ? c.constValue(x) : undefined;
+      const cy = y.shape.length === 0 ? c.constValue(y) : undefined;
+      if (cy !== undefined) return b.mul(x, b.const(Math.fround(k * cy)));
+      if (cx !== undefined) return b.mul(y, b.const(Math.fround(k * cx)));
+      return null;
+    },
+  },
+];
+
 /** Every simplification rule, identity elements first. */
-export const SIMPLIFY_RULES: readonly Rule[] = [...IDENTITY_ELEMENTS.map(identityRule), ...STRUCTURAL_RULES];
+export const SIMPLIFY_RULES: readonly Rule[] = [...IDENTITY_ELEMENTS.map(identityRule), ...STRUCTURAL_RULES, ...CONSTANT_RULES];

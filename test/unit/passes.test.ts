@@ -43,9 +43,9 @@ describe('simplify', () => {
     const b = new GraphBuilder();
     const x = b.input('x', [2, 3], 'data');
     const t = b.transpose(b.transpose(x, [1, 0]), [1, 0]);
-    const n = b.neg(b.neg(b.mul(b.add(t, 0), 1)));
+    const n = b.neg(b.neg(b.mul(b.add(t, -0), 1)));
     const r = b.op('reshape', [b.reshape(n, [6])], { shape: [3, 2] });
-    b.output('y', b.sub(0, b.pow(r, 2)), 'value');
+    b.output('y', b.mul(b.pow(r, 2), -1), 'value');
     const g = b.build();
     expect(printGraph(dce(simplify(g)))).toMatchInlineSnapshot(`
       "in %0:f32[2,3] x :data
@@ -73,6 +73,39 @@ describe('simplify', () => {
     const feed = { x: Array.from({ length: 24 }, (_, i) => i) };
     expect([...interpret(s, feed)['y']!.data]).toEqual([...interpret(g, feed)['y']!.data]);
   });
+  it('keeps the sign of zero: x + (+0) and 0 - x are not rewritten', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [2], 'data');
+    b.output('y', b.add(b.sub(0, x), 0), 'value');
+    const g = b.build();
+    expect(simplify(g)).toBe(g);
+  });
+  it('merges chains of constant factors', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [2], 'data');
+    b.output('y', b.mul(0.25, b.mul(x, 2)), 'value');
+    const s = dce(simplify(b.build()));
+    expect(printGraph(s)).toMatchInlineSnapshot(`
+      "in %0:f32[2] x :data
+      %1:f32[] = const {shape=[], value=0.5}
+      %2:f32[2] = mul %0 %1
+      out y :value = %2
+      "
+    `);
+    expect([...interpret(s, { x: [1, -3] })['y']!.data]).toEqual([0.5, -1.5]);
+  });
+  it('shrinks uniform constant operands to scalars', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [4], 'data');
+    b.output('y', b.div(x, b.const(3, [4])), 'value');
+    expect(printGraph(dce(simplify(b.build())))).toMatchInlineSnapshot(`
+      "in %0:f32[4] x :data
+      %1:f32[] = const {shape=[], value=3}
+      %2:f32[4] = div %0 %1
+      out y :value = %2
+      "
+    `);
+  });
   it('keeps x*0 (NaN semantics) and returns the same graph when nothing applies', () => {
     const b = new GraphBuilder();
     const x = b.input('x', [2], 'data');
@@ -84,7 +117,7 @@ describe('simplify', () => {
   it('broadcasts a kept operand back to the result shape', () => {
     const b = new GraphBuilder();
     const x = b.input('x', [3], 'data');
-    b.output('y', b.add(x, b.zeros([2, 3])), 'value');
+    b.output('y', b.add(x, b.const(-0, [2, 3])), 'value');
     const s = dce(simplify(b.build()));
     expect(printGraph(s)).toMatchInlineSnapshot(`
       "in %0:f32[3] x :data
