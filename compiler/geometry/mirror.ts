@@ -37,7 +37,7 @@ export function logSumExpLast(b: GraphBuilder, y: Var): Var {
  * On `positive`, x+ = x exp(-delta). Noise (mirror Langevin) enters the dual point scaled by
  * (Hess phi)^(1/2) = diag(1/sqrt(x)).
  */
-function entropic(b: GraphBuilder, simplex: boolean): TargetGeometry {
+function entropic(b: GraphBuilder, simplex: boolean, matches: boolean): TargetGeometry {
   return {
     direction: (g) => g,
     apply: (from, delta, noise) => {
@@ -46,7 +46,8 @@ function entropic(b: GraphBuilder, simplex: boolean): TargetGeometry {
       if (simplex) y = b.sub(y, logSumExpLast(b, y));
       return b.unary('exp', b.maximum(y, LOG_FLOOR));
     },
-    projects: !simplex,
+    // The entropic map stays inside the simplex (per row) and the positive orthant by construction.
+    projects: !matches,
   };
 }
 
@@ -145,7 +146,7 @@ export function mirrorGeometry(env: GeometryEnv, ann: A.GeometryAnn | null, targ
   const map = closed ? { name: closed, arg: null } : written;
   switch (map.name) {
     case 'entropy':
-      return entropic(b, target.domain.kind === 'simplex');
+      return entropic(b, target.domain.kind === 'simplex', target.domain.kind === 'simplex' || target.domain.kind === 'positive');
     case 'burg':
       return burg(b, target.domain.kind === 'positive');
     case 'quadratic':
