@@ -5,7 +5,8 @@ import type { PlanItem } from '../../compiler/check/checked.js';
 import { memoryHost } from '../../compiler/host.js';
 import { interpret } from '../../compiler/ir/interpret.js';
 import { parse } from '../../compiler/parse.js';
-import { buildStep, type BuildStepOptions } from '../../compiler/step.js';
+import { buildStep, noiseStream, type BuildStepOptions } from '../../compiler/step.js';
+import { randnFill } from '../../compiler/ir/rng.js';
 import type { StepProgram } from '../../compiler/step-program.js';
 
 function compile(src: string, opts: BuildStepOptions = {}): StepProgram[] {
@@ -272,5 +273,16 @@ minimize b = dot(c, p) over p in mirror(potential(soft)) by gd(lr: 1.0) for 5 st
     // The general potential goes through autodiff + Newton, then the simplex projection.
     expect(general!.step.eqns.some((e) => e.op === 'proj_simplex')).toBe(true);
     expect(general!.step.eqns.length).toBeGreaterThan(known!.step.eqns.length);
+  });
+
+  it("sgd(lr, noise: s(x)): x+ = x - lr (g + s(x) xi) with xi the step's own N(0, I) stream, s read at the current x", () => {
+    const [sp] = compile(`
+param x: [5] = zeros
+minimize f = 0.5 * sum(x^2) over x by sgd(0.1, noise: 0.5 * abs(x) + 1) for 2 steps
+`);
+    const x0 = [1, -2, 0.5, 0, 3];
+    const x1 = iterate(sp!, { x: x0 }, {}, 1, 9)[1]!['x']!;
+    const xi = randnFill(9, noiseStream('/f/0'), 5, 0);
+    x0.forEach((x, i) => expect(x1[i]).toBeCloseTo(x - 0.1 * (x + (0.5 * Math.abs(x) + 1) * xi[i]!), 13));
   });
 });
