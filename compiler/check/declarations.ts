@@ -225,8 +225,8 @@ function checkInit(st: State, declName: string, ann: A.ShapeAnn | null, p: Patte
   const c = p ? concrete(p) : null;
   const v = p ? firstVar(p) : null;
   const ctx: Ctx = topCtx(where, {
-    declShape: c ?? (v ? 'unknown' : null),
-    unbound: v ? { name: v.name, span: v.ref.span } : null,
+    declShape: c ?? 'unknown',
+    unbound: v ? { name: v.name, span: v.ref.span } : { name: declName, span: init.span, wholeShape: true },
   });
   if (init.kind === 'Name' && isUnknownWord(st, init.name)) {
     const cands = [...INIT_WORDS, ...st.env.scope.visible.keys()];

@@ -69,7 +69,7 @@ export interface Ctx {
   /** The shape an initializer fills (see RuleEnv.declShape). */
   readonly declShape: Shape | 'unknown' | null;
   /** The first unbound dim of the declaration being initialized, when declShape is 'unknown'. */
-  readonly unbound: { readonly name: string; readonly span: Span } | null;
+  readonly unbound: { readonly name: string; readonly span: Span; readonly wholeShape?: boolean } | null;
   readonly locals: ReadonlyMap<string, Local> | null;
   /** Names that exist only inside one solve's controls (its objective's name). */
   readonly solveLocals: ReadonlyMap<string, { readonly sym: Sym; readonly shape: Shape }> | null;
@@ -292,6 +292,10 @@ function inferName(env: Env, ctx: Ctx, e: A.NameRef): Shape | null {
 function reportUnbound(env: Env, ctx: Ctx, span: Span): void {
   const u = ctx.unbound;
   const name = u?.name ?? '?';
+  if (u?.wholeShape) {
+    report(env, ctx, unknownDim(`the shape of '${name}'`, u.span, 'it has no declared shape, and the initializer has no shape of its own'));
+    return;
+  }
   report(env, ctx, unknownDim(`the size '${name}'`, u?.span ?? span, 'it is not declared with `dim`, and the initializer has no shape of its own to bind it', name));
 }
 
