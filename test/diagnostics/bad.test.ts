@@ -10,6 +10,7 @@ import { check } from '../../compiler/check/check.js';
 import type { CompilerHost } from '../../compiler/host.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
+import { CODES } from '../../compiler/diagnostics/codes.js';
 
 const root = import.meta.dirname;
 const files = readdirSync(join(root, 'bad'))
@@ -36,6 +37,12 @@ function diagnose(file: string, text: string): Diagnostic[] {
 describe('bad programs', () => {
   it('has at least 40 of them', () => {
     expect(files.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('docs/diagnostics.md explains every code of the catalogue', () => {
+    const doc = readFileSync(join(root, '../../docs/diagnostics.md'), 'utf8');
+    const missing = Object.keys(CODES).filter((c) => !doc.includes(`### ${c} ${CODES[c as keyof typeof CODES].title}`));
+    expect(missing).toEqual([]);
   });
 
   for (const f of files) {
