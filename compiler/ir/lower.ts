@@ -567,8 +567,10 @@ const BUILTIN_LOWERINGS: Readonly<Record<string, BuiltinLowering>> = {
   pairwise: (c) => lowerPairwise(c),
   entropy: (c) => {
     const sink = c.l.entropy;
-    if (!sink) throw new InternalError('entropy(theta) outside a particle objective');
     const th = c.args.get('theta')!;
+    // Outside the objective's own lowering (a log item reading a let that holds the objective), the
+    // value is the objective's value, which excludes the entropy term: 0 here as well.
+    if (!sink) return c.b.const(0);
     if (th.kind !== 'Name') throw new InternalError('entropy of a non-name');
     c.v('theta'); // the particles are an input of the graph even when only the entropy names them
     const est = c.args.get('estimator');
@@ -685,6 +687,9 @@ export function lowerObjective(checked: CheckedProgram, solve: A.SolveStmt, opts
     const coef = coefs.reduce((acc, v) => b.add(acc, v));
     entropy = { particles: first.particles, coef, estimator: first.estimator, bandwidth: first.bandwidth };
   }
+  // The checker may bind the solve's name to a let of the objective; later lowerExpr calls on this builder reuse the value.
+  const named = checked.symbols.get(solve.name.name);
+  if (named?.kind === 'let' && named.decl.value === solve.objective) low.lets.set(named.name, objective);
   b.output(solve.name.name, objective, 'objective');
   return { graph: b.build(), builder: b, objective, targets, entropy };
 }
