@@ -1,6 +1,6 @@
 /** Source text → AST plus syntax diagnostics: lexing, parsing with recovery, and AST building in one call. */
 import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
-import { lex, type LexProblem } from '../grammar/lexer.js';
+import { lex, tokenEnd, type LexProblem } from '../grammar/lexer.js';
 import { parseTokens } from '../grammar/parser.js';
 import * as T from '../grammar/tokens.js';
 import type { ProgramCstNode } from '../grammar/cst.js';
@@ -25,8 +25,13 @@ export function parse(file: string, text: string): ParseOutput {
   const { cst, errors } = parseTokens(tokens);
   const diagnostics: Diagnostic[] = problems.map((p) => lexDiagnostic(file, p));
   const lexedAt = new Set(problems.map((p) => p.start));
-  // A parse error on the token right after a dropped character is an echo of the lexical error.
-  const echoes = new Set(problems.filter((p) => p.kind === 'unexpected-character').map((p) => nextTokenStart(tokens, p.end)));
+  // A parse error on the token right after a dropped character, on the same line, echoes the lexical error.
+  const echoes = new Set<number>();
+  for (const p of problems) {
+    if (p.kind !== 'unexpected-character') continue;
+    const next = nextTokenStart(tokens, p.end);
+    if (next >= 0 && !text.slice(p.end, next).includes('\n')) echoes.add(next);
+  }
   // One diagnostic per token: the first error that lands on a token wins (later ones are recovery echoes).
   const taken = new Set<number>();
   for (const e of errors) {
@@ -90,13 +95,13 @@ const EXPRESSION_RULES = new Set(['expression', 'operand']);
 function parseDiagnostic(file: string, text: string, e: IRecognitionException): Diagnostic {
   const found = e.token;
   const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
-  const after: Span = real(prev) ? { file, start: prev.endOffset! + 1, end: prev.endOffset! + 1 } : { file, start: 0, end: 0 };
+  const after: Span = real(prev) ? { file, start: tokenEnd(prev), end: tokenEnd(prev) } : { file, start: 0, end: 0 };
   if (!real(found)) {
     const end = trimmedEnd(text);
     const at = real(prev) ? after : { file, start: end, end };
     return D.unexpectedEndOfFile(at, e.message.replace(/, found the end of the file$/, ''));
   }
-  const foundSpan: Span = { file, start: found.startOffset, end: found.endOffset! + 1 };
+  const foundSpan: Span = { file, start: found.startOffset, end: tokenEnd(found) };
   const stack = e.context?.ruleStack ?? [];
   const mismatch = e.name === 'MismatchedTokenException';
   const inStatement = stack.length > 1;
@@ -132,7 +137,7 @@ function describe(t: IToken): string {
 }
 
 function startsNewLine(text: string, prev: IToken, found: IToken): boolean {
-  return text.slice(prev.endOffset! + 1, found.startOffset).includes('\n');
+  return text.slice(tokenEnd(prev), found.startOffset).includes('\n');
 }
 
 const STATEMENT_STARTS = new Set([T.Dim, T.Const, T.Data, T.Param, T.Particles, T.Let, T.Def, T.Minimize, T.Maximize, T.Phase, T.Prune, T.Init, T.Save, T.Import, T.Use]);

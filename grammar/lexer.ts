@@ -17,7 +17,8 @@ export interface LexResult {
 }
 
 // Built once: chevrotain's lexer analysis is the expensive part, lexing itself is cheap.
-// 'onlyOffset' records start offsets only; `lex` fills in end offsets (cheaper than full line tracking).
+// 'onlyOffset' records start offsets only (no end offset, no lines): a token ends at startOffset +
+// image.length, which `tokenEnd` computes; skipping line tracking makes lexing several times faster.
 const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: true });
 
 const VALID_NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -36,20 +37,24 @@ export function lex(text: string): LexResult {
   const tokens = result.tokens;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    t.endOffset = t.startOffset + t.image.length - 1;
     if (t.tokenType === UnterminatedString) {
-      problems.push({ kind: 'unterminated-string', start: t.startOffset, end: t.endOffset! + 1, text: t.image });
-      const fixed = createTokenInstance(StringLit, t.image, t.startOffset, t.endOffset!, NaN, NaN, NaN, NaN);
+      problems.push({ kind: 'unterminated-string', start: t.startOffset, end: tokenEnd(t), text: t.image });
+      const fixed = createTokenInstance(StringLit, t.image, t.startOffset, tokenEnd(t) - 1, NaN, NaN, NaN, NaN);
       tokens[i] = fixed;
       checkEscapes(fixed, problems);
     } else if (t.tokenType === StringLit) {
       checkEscapes(t, problems);
     } else if (t.tokenType === NumberLit && !VALID_NUMBER.test(t.image)) {
-      problems.push({ kind: 'invalid-number', start: t.startOffset, end: t.endOffset! + 1, text: t.image });
+      problems.push({ kind: 'invalid-number', start: t.startOffset, end: tokenEnd(t), text: t.image });
     }
   }
   problems.sort((a, b) => a.start - b.start);
   return { tokens, problems };
+}
+
+/** The offset just past a lexed token (tokens carry only their start offset). */
+export function tokenEnd(t: IToken): number {
+  return t.startOffset + t.image.length;
 }
 
 function checkEscapes(t: IToken, problems: LexProblem[]): void {

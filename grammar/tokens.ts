@@ -69,10 +69,11 @@ export const hardKeywords = [
 export const softKeywords = [Log, Max, Steps, Every, Batch, Per, Keep, From, To] as const;
 
 // Literals. A number is lexed greedily together with any letters glued to it (`2x`, `1e`), so a
-// malformed literal is one token the front end can report as GD1006 instead of a confusing pair.
+// malformed literal is one token the front end can report as GD1006 instead of a confusing pair;
+// a dot followed by a letter is left alone so that `1.T` reads as `1` `.T`.
 export const NumberLit = createToken({
   name: 'NumberLit',
-  pattern: /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d*)?[A-Za-z_0-9]*/,
+  pattern: /(?:\d+(?:\.(?![A-Za-z_])\d*)?|\.\d+)(?:[eE][+-]?\d*)?[A-Za-z_0-9]*/,
 });
 export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/ });
 /** A string that reaches the end of its line: reported as GD1002 and then parsed as if it were closed. */

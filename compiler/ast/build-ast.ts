@@ -33,11 +33,15 @@ class AstBuilder {
     return { file: this.file, start, end };
   }
 
-  /** The span of a CST node; a node made only of recovery-inserted tokens has none, so it is incomplete. */
+  /**
+   * The span of a CST node, from its first to its last lexed token. The parser does not track node
+   * locations (that doubles its allocation); spans are found here, only for the nodes that need one.
+   * A node made only of recovery-inserted tokens has no span, so it is incomplete.
+   */
   private nodeSpan(n: CstNode): Span {
-    const loc = n.location;
-    if (!loc || Number.isNaN(loc.startOffset)) throw INCOMPLETE;
-    return this.span(loc.startOffset, (loc.endOffset ?? loc.startOffset) + 1);
+    const start = cstStart(n);
+    if (start < 0) throw INCOMPLETE;
+    return this.span(start, cstEnd(n));
   }
 
   /** A real (lexed) token: inserted tokens carry no text, so a value built from one would be invented. */
@@ -48,7 +52,7 @@ class AstBuilder {
   }
 
   private tokSpan(t: IToken): Span {
-    return this.span(t.startOffset, t.endOffset! + 1);
+    return this.span(t.startOffset, t.startOffset + t.image.length);
   }
 
   private node<N extends CstNode>(ns: readonly N[] | undefined, i = 0): N {
@@ -164,9 +168,7 @@ class AstBuilder {
   private single<N extends CstNode, R>(ns: readonly N[] | undefined, what: string, build: (n: N) => R): R | null {
     if (!ns || ns.length === 0) return null;
     for (let i = 1; i < ns.length; i++) {
-      const loc = ns[i]!.location;
-      const first = ns[0]!.location;
-      if (loc && first && !Number.isNaN(loc.startOffset) && !Number.isNaN(first.startOffset)) {
+      if (cstStart(ns[i]!) >= 0 && cstStart(ns[0]!) >= 0) {
         this.diagnostics.push(D.duplicateClause(this.nodeSpan(ns[i]!), what, this.nodeSpan(ns[0]!)));
       }
     }
@@ -404,7 +406,7 @@ class AstBuilder {
     let e = this.primary(n);
     if (!c.indexSuffix && !c.attrSuffix) return e;
     const suffixes: CstNode[] = [...(c.indexSuffix ?? []), ...(c.attrSuffix ?? [])];
-    if (c.indexSuffix && c.attrSuffix) suffixes.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
+    if (c.indexSuffix && c.attrSuffix) suffixes.sort((a, b) => cstStart(a) - cstStart(b));
     for (const s of suffixes) {
       const end = this.nodeSpan(s).end;
       if (s.name === 'indexSuffix') e = { kind: 'Index', target: e, items: this.indexSuffix(s as C.IndexSuffixCstNode), span: this.span(e.span.start, end) };
@@ -515,6 +517,44 @@ class AstBuilder {
       span: this.nodeSpan(n),
     };
   }
+}
+
+const isToken = (x: CstNode | IToken): x is IToken => (x as IToken).tokenType !== undefined;
+
+/** Start offset of the first lexed token under `n`, or -1 when it has none (inserted tokens do not count). */
+function cstStart(n: CstNode): number {
+  let best = -1;
+  const children = n.children;
+  for (const key in children) {
+    const list = children[key]!;
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!;
+      const at = isToken(x) ? (Number.isNaN(x.startOffset) ? -1 : x.startOffset) : cstStart(x);
+      if (at >= 0) {
+        if (best < 0 || at < best) best = at;
+        break; // later entries of one key come later in the text
+      }
+    }
+  }
+  return best;
+}
+
+/** End offset (exclusive) of the last lexed token under `n`, or -1 when it has none. */
+function cstEnd(n: CstNode): number {
+  let best = -1;
+  const children = n.children;
+  for (const key in children) {
+    const list = children[key]!;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const x = list[i]!;
+      const at = isToken(x) ? (Number.isNaN(x.startOffset) ? -1 : x.startOffset + x.image.length) : cstEnd(x);
+      if (at >= 0) {
+        if (at > best) best = at;
+        break;
+      }
+    }
+  }
+  return best;
 }
 
 /**
