@@ -1,7 +1,8 @@
 /** Executes an IR Graph with tfjs: one tf.tidy per call, outputs kept, every intermediate disposed. */
 import * as tf from '@tensorflow/tfjs-core';
 import { InternalError } from '../compiler/diagnostics/internal-error.js';
-import type { Graph, OutputRole } from '../compiler/ir/ir.js';
+import type { Graph, OutputRole, Shape } from '../compiler/ir/ir.js';
+import { OPS, broadcastShapes, sameShape } from '../compiler/ir/ops.js';
 import type { HostTensor } from './data/host-tensor.js';
 import { kernelFor, type KernelContext } from './tfjs-kernels.js';
 
@@ -24,8 +25,12 @@ function isHost(f: Feed): f is HostTensor {
 export class GraphExecutor {
   private readonly consts = new Map<number, tf.Tensor>();
   private disposed = false;
+  /** broadcast_to equations skipped because every consumer broadcasts by itself (see elidableBroadcasts). */
+  private readonly elided: ReadonlySet<number>;
 
-  constructor(readonly graph: Graph) {}
+  constructor(readonly graph: Graph) {
+    this.elided = elidableBroadcasts(graph);
+  }
 
   /**
    * Runs the graph. Every input must be fed by name. Returns one fresh tensor per output, keyed by
@@ -57,6 +62,10 @@ export class GraphExecutor {
         }
       }
       for (const e of g.eqns) {
+        if (this.elided.has(e.out.id)) {
+          env.set(e.out.id, env.get(e.inputs[0]!.id)!);
+          continue;
+        }
         if (e.op === 'const') {
           let c = this.consts.get(e.out.id);
           if (!c) {
@@ -96,6 +105,40 @@ export class GraphExecutor {
     this.consts.clear();
     this.disposed = true;
   }
+}
+
+/**
+ * The broadcast_to equations whose output feeds only ops that broadcast their inputs themselves
+ * (binary elementwise ops and where) and is not a graph output, and whose consumers still produce
+ * their declared shapes from the un-broadcast value. Materializing such a broadcast is pure cost (on
+ * tfjs-wasm a [512, 1] -> [512, 1024] broadcast costs more than the multiply that uses it).
+ */
+export function elidableBroadcasts(g: Graph): Set<number> {
+  const selfBroadcasting = (op: string) => OPS[op as keyof typeof OPS].category === 'binary' || op === 'where';
+  const outputs = new Set(g.outputs.map((o) => o.var.id));
+  const cand = new Set<number>();
+  const source = new Map<number, Shape>();
+  for (const e of g.eqns) {
+    if (e.op !== 'broadcast_to' || outputs.has(e.out.id)) continue;
+    const users = g.eqns.filter((u) => u.inputs.some((v) => v.id === e.out.id));
+    if (users.length > 0 && users.every((u) => selfBroadcasting(u.op))) {
+      cand.add(e.out.id);
+      source.set(e.out.id, e.inputs[0]!.shape);
+    }
+  }
+  // Dropping a candidate only makes shapes larger, so repeat until every consumer's shape checks.
+  for (let changed = true; changed; ) {
+    changed = false;
+    const shapeOf = (id: number, declared: Shape): Shape => (cand.has(id) ? source.get(id)! : declared);
+    for (const u of g.eqns) {
+      if (!selfBroadcasting(u.op) || !u.inputs.some((v) => cand.has(v.id))) continue;
+      const s = u.inputs.map((v) => shapeOf(v.id, v.shape)).reduce((a, b) => broadcastShapes(a, b));
+      if (!sameShape(s, u.out.shape)) {
+        for (const v of u.inputs) if (cand.delete(v.id)) changed = true;
+      }
+    }
+  }
+  return cand;
 }
 
 /** Runs a graph once and returns its outputs as host arrays (tests, initializers); disposes everything. */

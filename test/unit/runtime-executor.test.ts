@@ -5,7 +5,7 @@ import type { Graph, Var } from '../../compiler/ir/ir.js';
 import { interpret } from '../../compiler/ir/interpret.js';
 import type { OpName } from '../../compiler/ir/ops.js';
 import { selectBackend } from '../../runtime/backend.js';
-import { GraphExecutor, outputKey, runGraphOnce } from '../../runtime/executor.js';
+import { elidableBroadcasts, GraphExecutor, outputKey, runGraphOnce } from '../../runtime/executor.js';
 import type { HostTensor } from '../../runtime/data/host-tensor.js';
 
 /** A small seeded generator (mulberry32), independent of the code under test. */
@@ -172,6 +172,30 @@ describe('executor vs reference interpreter', () => {
       const want = interpret(g, { x: Float64Array.from(xs), W: Float64Array.from(ws) })['y']!;
       const got = (await runGraphOnce(g, new Map([['x', { shape: [4, 3], data: xs }], ['W', { shape: [3, 3], data: ws }]]))).get('value:y')!;
       want.data.forEach((w, i) => expect(Math.abs(got.data[i]! - w)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(w)));
+    }
+  });
+
+  it('skips broadcasts that consumers do themselves, but not where the shape would change', async () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [3, 1], 'data');
+    const y = b.input('y', [3, 4], 'data');
+    const z = b.input('z', [3, 1], 'data');
+    const bx = b.op('broadcast_to', [x], { shape: [3, 4] }); // only feeds mul with y: elidable
+    const bz = b.op('broadcast_to', [z], { shape: [3, 4] }); // mul with x [3, 1] would shrink to [3, 1]: kept
+    const bt = b.op('broadcast_to', [x], { shape: [3, 4] }); // feeds tanh: kept
+    b.output('a', b.mul(bx, y), 'value');
+    b.output('b', b.mul(bz, x), 'value');
+    b.output('c', b.unary('tanh', bt), 'value');
+    const g = b.build();
+    expect([...elidableBroadcasts(g)]).toEqual([bx.id]);
+    const xs = Float32Array.of(1, 2, 3);
+    const ys = Float32Array.from({ length: 12 }, (_, i) => i - 5);
+    const zs = Float32Array.of(-1, 0.5, 2);
+    const got = await runGraphOnce(g, new Map([['x', { shape: [3, 1], data: xs }], ['y', { shape: [3, 4], data: ys }], ['z', { shape: [3, 1], data: zs }]]));
+    const want = interpret(g, { x: Float64Array.from(xs), y: Float64Array.from(ys), z: Float64Array.from(zs) });
+    for (const k of ['a', 'b', 'c']) {
+      expect(got.get(`value:${k}`)!.shape).toEqual([3, 4]);
+      want[k]!.data.forEach((w, i) => expect(got.get(`value:${k}`)!.data[i]).toBeCloseTo(w, 5));
     }
   });
 
