@@ -13,17 +13,26 @@ import { geometryArg, type GeometryEnv, type GeometryRule } from './registry.js'
 /**
  * P g for a preconditioner P. A P whose shape broadcasts to g's is a diagonal (elementwise) preconditioner;
  * otherwise P must be a square [k, k] matrix with k the last dim of g, applied to every last-axis row
- * (for a vector, P g; for particles [m, d], each particle's row).
+ * (for a vector, P g; for particles [m, d], each particle's row — `perRow` makes a square P a matrix
+ * even when it happens to broadcast, as for m = d particles), or an [n, n] matrix on the n flattened
+ * entries of a higher-rank target.
  */
-export function applyPreconditioner(b: GraphBuilder, P: Var, g: Var): Var {
-  if (broadcastsTo(P.shape, g.shape)) return b.mul(P, g);
-  const k = g.shape[g.shape.length - 1];
-  if (P.shape.length !== 2 || P.shape[0] !== k || P.shape[1] !== k) {
+export function applyPreconditioner(b: GraphBuilder, P: Var, g: Var, perRow = false): Var {
+  const k = g.shape[g.shape.length - 1]!;
+  const square = P.shape.length === 2 && P.shape[0] === k && P.shape[1] === k;
+  // Particles [m, d] with m = d would make a [d, d] matrix look diagonal: for them a square P is a matrix.
+  if (!(perRow && square) && broadcastsTo(P.shape, g.shape)) return b.mul(P, g);
+  const n = sizeOf(g.shape);
+  if (!square && P.shape.length === 2 && P.shape[0] === n && P.shape[1] === n) {
+    // A matrix on the flattened entries: P vec(g).
+    return b.reshape(b.matmul(P, b.reshape(g, [n, 1])), g.shape);
+  }
+  if (!square) {
     throw new InternalError(
       `preconditioner [${P.shape.join(',')}] for a target of shape [${g.shape.join(',')}] (the checker's job)`,
     );
   }
-  const rows = b.reshape(g, [sizeOf(g.shape) / k!, k!]);
+  const rows = b.reshape(g, [n / k, k]);
   // (P g_i) for every row i is rows @ P'.
   return b.reshape(b.matmul(rows, P, { transposeB: true }), g.shape);
 }
@@ -42,7 +51,7 @@ function dualGradient(env: GeometryEnv, hstar: A.Expr, g: Var): Var {
 }
 
 export const precondition: GeometryRule = {
-  lower(env, ann) {
+  lower(env, ann, target) {
     const b = env.b;
     const hstar = geometryArg(ann, 'dual');
     const pExpr = hstar ? null : geometryArg(ann, 'P', 0);
@@ -50,7 +59,7 @@ export const precondition: GeometryRule = {
     // P is lowered once, where the geometry is compiled, so a P that depends on params uses the current point.
     const P = pExpr ? env.expr(pExpr) : null;
     return {
-      direction: (g) => (P ? applyPreconditioner(b, P, g) : dualGradient(env, hstar!, g)),
+      direction: (g) => (P ? applyPreconditioner(b, P, g, target.role === 'particles') : dualGradient(env, hstar!, g)),
       apply: (from, delta, noise) => primalApply(b, from, delta, noise),
       projects: true,
     };

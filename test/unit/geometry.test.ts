@@ -238,3 +238,24 @@ describe('precondition', () => {
     expect(got[1]).toBeCloseTo(-1 - 0.5 * (1 * -1 + 3 * -2), 12);
   });
 });
+
+describe('precondition shapes', () => {
+  const apply = async (P: number[], pShape: number[], g: number[], gShape: number[], perRow = false) => {
+    const { applyPreconditioner } = await import('../../compiler/geometry/precondition.js');
+    const b = new GraphBuilder();
+    const gv = b.input('g', gShape, 'param');
+    b.output('d', applyPreconditioner(b, b.tensor(P, pShape), gv, perRow), 'value');
+    return Array.from(interpret(b.build(), { g }).d!.data);
+  };
+  it('[d, d] on particle rows (even when m = d), [n, n] on flattened entries, same-shape as diagonal', async () => {
+    const P = [1, 2, 3, 4];
+    const g = [1, 10, 100, 1000];
+    // rows: (P g_i) for rows (1, 10) and (100, 1000)
+    expect(await apply(P, [2, 2], g, [2, 2], true)).toEqual([21, 43, 2100, 4300]);
+    // a param of the same shape: diagonal
+    expect(await apply(P, [2, 2], g, [2, 2])).toEqual([1, 20, 300, 4000]);
+    // [4, 4] on the flattened [2, 2] entries
+    const P4 = Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 2 : i === 1 ? 1 : 0)); // 2 I + e_0 e_1'
+    expect(await apply(P4, [4, 4], g, [2, 2])).toEqual([12, 20, 200, 2000]);
+  });
+});
