@@ -6,6 +6,7 @@ import type * as A from '../ast/ast.js';
 import { nameIsNotAValue, unknownName } from '../diagnostics/constructors/names.js';
 import {
   duplicateTarget,
+  entropyOutsideParticleObjective,
   geometryDomainMismatch,
   geometryNotForParticles,
   initializerShapeMismatch,
@@ -169,10 +170,63 @@ export function checkSolve(st: State, s: A.SolveStmt, phase: string | null): voi
     diag(st, missingStepCount(s.name.name, s.name.span));
     ok = false;
   }
+  if (ok && objShape !== null && !checkEntropyTerms(st, s.objective, targets)) ok = false;
   if (ok && objShape !== null && targets.length > 0 && !targets.some((t) => objCtx.reads.has(t.name))) {
     diag(st, objectiveDependsOnNothing(s.name.name, targets.map((t) => t.name), s.objective.span));
   }
   st.plan.push({ kind: 'solve', phase, stmt: s, steps: steps ?? { kind: 'for', count: 1 } });
+}
+
+/**
+ * entropy(theta) terms become the noise (or estimator term) of theta's Wasserstein step, so theta must be
+ * a target of this solve, and one objective holds terms of one particles set with one estimator.
+ */
+function checkEntropyTerms(st: State, objective: A.Expr, targets: readonly TargetSym[]): boolean {
+  const terms: { call: A.Call; theta: string; estimator: string }[] = [];
+  const visit = (e: A.Expr): void => {
+    switch (e.kind) {
+      case 'Call':
+        if (e.callee.name === 'entropy' && !st.env.defs.has('entropy')) {
+          const a = e.args[0]?.value;
+          const est = e.args.find((x) => x.name?.name === 'estimator')?.value;
+          const estimator = !est ? 'langevin' : est.kind === 'Name' ? est.name : est.kind === 'Call' ? est.callee.name : '?';
+          if (a?.kind === 'Name') terms.push({ call: e, theta: a.name, estimator });
+        }
+        e.args.forEach((x) => visit(x.value));
+        return;
+      case 'Binary':
+        visit(e.left);
+        visit(e.right);
+        return;
+      case 'Unary':
+        visit(e.operand);
+        return;
+      case 'Index':
+        visit(e.target);
+        return;
+      case 'Attr':
+        visit(e.target);
+        return;
+      case 'Tensor':
+        e.elements.forEach(visit);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(objective);
+  const first = terms[0];
+  for (const t of terms) {
+    if (!targets.some((x) => x.kind === 'particles' && x.name === t.theta)) {
+      diag(st, entropyOutsideParticleObjective(t.call.span, `entropy(${t.theta}) needs '${t.theta}' among the targets of this solve`, `add it: over ${t.theta}`));
+      return false;
+    }
+    if (first && (t.theta !== first.theta || t.estimator !== first.estimator)) {
+      diag(st, invalidArgument('one objective may hold entropy terms of one particles set with one estimator', t.call.span, `combine them into one term, e.g. c * entropy(${first.theta})`));
+      return false;
+    }
+  }
+  return true;
 }
 
 // ── Geometry ─────────────────────────────────────────────────────────────────

@@ -170,3 +170,14 @@ save w, p to "out.json"
     expect(c.plan.map((p) => p.kind)).toEqual(['solve', 'solve', 'solve', 'prune', 'init', 'save']);
   });
 });
+
+describe('entropy terms', () => {
+  const TH = 'particles th: [6, 2] = randn(seed: 1)\nparam w: [2] = zeros\n';
+  it('need their particles among the targets, one particles set and one estimator per objective', () => {
+    ok(`${TH}minimize F = mean(th^2) + 0.1 * entropy(th) + 0.2 * entropy(th) over th by gd(lr: 0.1) for 3 steps\n`);
+    expect(oneError(`${TH}minimize F = sum(w^2) + mean(th^2) + entropy(th) over w by gd(lr: 0.1) for 3 steps\n`, 'GD3014').message).toBe(
+      "entropy(th) needs 'th' among the targets of this solve",
+    );
+    expect(codes(`${TH}minimize F = mean(th^2) + entropy(th) + entropy(th, estimator: gaussian) over th by gd(lr: 0.1) for 3 steps\n`)).toEqual(['GD2027']);
+  });
+});

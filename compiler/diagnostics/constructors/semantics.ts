@@ -218,9 +218,9 @@ export function unknownGeometryOption(geometry: string, what: string, span: Span
 }
 
 /** GD3014: `entropy(theta)` anywhere except inside a solve's objective. */
-export function entropyOutsideParticleObjective(span: Span): Diagnostic {
-  return makeDiagnostic('GD3014', span, 'entropy(theta) is only allowed inside the objective of a solve over particles', {
-    help: 'it becomes the Langevin noise of the Wasserstein step (or its estimator), so it cannot be stored or logged',
+export function entropyOutsideParticleObjective(span: Span, message?: string, help?: string): Diagnostic {
+  return makeDiagnostic('GD3014', span, message ?? 'entropy(theta) is only allowed inside the objective of a solve over particles', {
+    help: help ?? 'it becomes the Langevin noise of the Wasserstein step (or its estimator), so it cannot be stored or logged',
   });
 }
 
