@@ -285,4 +285,24 @@ minimize f = 0.5 * sum(x^2) over x by sgd(0.1, noise: 0.5 * abs(x) + 1) for 2 st
     const xi = randnFill(9, noiseStream('/f/0'), 5, 0);
     x0.forEach((x, i) => expect(x1[i]).toBeCloseTo(x - 0.1 * (x + (0.5 * Math.abs(x) + 1) * xi[i]!), 13));
   });
+
+  it('steepest spellings: linf scaled, l2 normalized, lp(3), l2 with scaled: true', () => {
+    const sps = compile(`
+data a: [3] = [1, -2, 0.5]
+param x: [3] = zeros
+minimize f1 = dot(a, x) over x in linf scaled by gd(lr: 0.1) for 1 steps
+minimize f2 = dot(a, x) over x in l2 normalized by gd(lr: 0.1) for 1 steps
+minimize f3 = dot(a, x) over x in lp(3) by gd(lr: 0.1) for 1 steps
+minimize f4 = dot(a, x) over x in l2(scaled: true) by gd(lr: 0.1) for 1 steps
+`);
+    const a = [1, -2, 0.5];
+    const step = (i: number) => iterate(sps[i]!, { x: [0, 0, 0] }, { a }, 1)[1]!['x']!;
+    step(0).forEach((v, i) => expect(v).toBeCloseTo(-0.1 * 3.5 * Math.sign(a[i]!), 14));
+    const n2 = Math.hypot(...a);
+    step(1).forEach((v, i) => expect(v).toBeCloseTo((-0.1 * a[i]!) / n2, 14));
+    const q = 1.5;
+    const nq = a.reduce((s, v) => s + Math.abs(v) ** q, 0) ** (1 / q);
+    step(2).forEach((v, i) => expect(v).toBeCloseTo((-0.1 * Math.sign(a[i]!) * Math.abs(a[i]!) ** (q - 1)) / nq ** (q - 1), 14));
+    step(3).forEach((v, i) => expect(v).toBeCloseTo(-0.1 * a[i]!, 14));
+  });
 });
