@@ -222,3 +222,35 @@ describe('prune masks', () => {
     expect(r[2]).toBeCloseTo(want[2]!, 12);
   });
 });
+
+describe('registry', () => {
+  it('a std module can register a method with its own options and state, and buildHarness/appendUpdate use it', async () => {
+    const { registerMethod, hasMethod, required } = await import('../../compiler/methods/registry.js');
+    // A toy "sign momentum": v = beta v + d, x -= lr sign(v); its defaults live on the rule (no checker entry).
+    registerMethod('test_signum', {
+      options: [
+        { name: 'lr', default: null },
+        { name: 'beta', default: 0.5 },
+      ],
+      lower(env, { target, g, direction }) {
+        const b = env.b;
+        const lr = required(env, 'lr');
+        const v = b.add(b.mul(required(env, 'beta'), env.state(target, 'v')), direction(g));
+        env.setState(target, 'v', v);
+        return { from: target.x, delta: b.mul(lr, b.unary('sign', v)), noise: null, lr };
+      },
+    });
+    expect(hasMethod('test_signum')).toBe(true);
+    const got = trajectory('test_signum', { lr: 0.1 }, 2);
+    // step 1: v = g(x0) = (0.5, 4, -9) -> signs (1, 1, -1); step 2: v = 0.5 v + g(x1).
+    let x = [...X0];
+    let v = [0, 0, 0];
+    const want = [[...x]];
+    for (let k = 0; k < 2; k++) {
+      v = v.map((vi, i) => 0.5 * vi + gradQ(x)[i]!);
+      x = x.map((xi, i) => xi - 0.1 * Math.sign(v[i]!));
+      want.push([...x]);
+    }
+    expectClose(got, want);
+  });
+});
