@@ -70,8 +70,12 @@ function resolveGlobal(st: State, id: A.Ident, kindsForSuggestion: readonly Sym[
   }
   if (st.env.poisoned.has(id.name)) return null;
   const later = st.env.scope.declared.get(id.name);
-  const cands = [...st.env.scope.visible.values()].filter((s) => kindsForSuggestion.includes(s.kind)).map((s) => s.name);
-  diag(st, unknownName(id.name, id.span, later ? { declaredLater: later } : { suggestion: suggest(id.name, cands) }));
+  let suggestion: string | undefined;
+  if (!later && st.env.suggestBudget > 0) {
+    st.env.suggestBudget--;
+    suggestion = suggest(id.name, [...st.env.scope.visible.values()].filter((s) => kindsForSuggestion.includes(s.kind)).map((s) => s.name));
+  }
+  diag(st, unknownName(id.name, id.span, later ? { declaredLater: later } : { suggestion }));
   return null;
 }
 
@@ -359,15 +363,15 @@ function checkMirror(st: State, g: A.GeometryAnn, positional: readonly A.Arg[], 
     );
     return false;
   }
-  if (v.kind === 'Call') return checkFunctionArg(st, v.args, 'potential', target.shape, 'scalar');
+  if (v.kind === 'Call') return checkFunctionArg(st, v.args, v.span, 'potential', target.shape, 'scalar');
   return true;
 }
 
 /** `potential(phi)` / `dual: hstar`: a def of one argument, checked at the target's shape. */
-function checkFunctionArg(st: State, args: readonly A.Arg[], what: string, shape: Shape, result: 'scalar' | 'same'): boolean {
+function checkFunctionArg(st: State, args: readonly A.Arg[], at: A.Expr['span'], what: string, shape: Shape, result: 'scalar' | 'same'): boolean {
   const f = args[0]?.value;
   if (args.length !== 1 || !f || f.kind !== 'Name') {
-    diag(st, invalidArgument(`${what} takes the name of a def of one argument`, f?.span ?? args[0]?.span ?? { file: '', start: 0, end: 0 }, `write e.g. def phi(x) = sum(x^4) and ${what}(phi)`));
+    diag(st, invalidArgument(`${what} takes the name of a def of one argument`, f?.span ?? at, `write e.g. def phi(x) = sum(x^4) and ${what}(phi)`));
     return false;
   }
   const def = st.env.defs.get(f.name);
@@ -403,7 +407,7 @@ function checkPrecondition(st: State, g: A.GeometryAnn, positional: readonly A.A
       diag(st, unknownGeometryOption('precondition', 'both P and dual:', g.span, 'give either precondition(P) or precondition(dual: hstar)'));
       return false;
     }
-    return checkFunctionArg(st, [dual], 'dual', target.shape, 'same');
+    return checkFunctionArg(st, [dual], dual.span, 'dual', target.shape, 'same');
   }
   if (positional.length !== 1) {
     diag(st, unknownGeometryOption('precondition', `${positional.length} arguments`, g.span, 'write precondition(P) with P a matrix or a diagonal, or precondition(dual: hstar)'));
