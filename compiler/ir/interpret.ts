@@ -15,7 +15,7 @@ function map1(f: (x: number) => number): Kernel {
 }
 
 function zip(f: (a: number, b: number) => number): Kernel {
-  return (ins, _attrs, out) => nd.zipWith(ins, out, (xs) => f(xs[0]!, xs[1]!));
+  return ([a, b], _attrs, out) => nd.zip2(a!, b!, out, f);
 }
 
 function reduceK(init: number, f: (acc: number, v: number) => number): Kernel {

@@ -570,7 +570,7 @@ const BUILTIN_LOWERINGS: Readonly<Record<string, BuiltinLowering>> = {
     const th = c.args.get('theta')!;
     // Outside the objective's own lowering (a log item reading a let that holds the objective), the
     // value is the objective's value, which excludes the entropy term: 0 here as well.
-    if (!sink) return c.b.const(0);
+    if (!sink) return c.b.const(-0);
     if (th.kind !== 'Name') throw new InternalError('entropy of a non-name');
     c.v('theta'); // the particles are an input of the graph even when only the entropy names them
     const est = c.args.get('estimator');
@@ -582,7 +582,8 @@ const BUILTIN_LOWERINGS: Readonly<Record<string, BuiltinLowering>> = {
       bandwidth = est.args[0] ? c.l.expr(est.args[0].value, c.locals) : null;
     } else if (est) throw new InternalError('unknown entropy estimator');
     // A zero placeholder: the objective's value excludes the entropy, and d objective/d h gives its coefficient.
-    const h = c.b.const(0);
+    // It is -0, the exact identity of addition, so `F + lam * h` simplifies back to F after folding.
+    const h = c.b.const(-0);
     sink.terms.push({ h, particles: th.name, estimator, bandwidth });
     return h;
   },

@@ -50,7 +50,29 @@ export function broadcastTo(x: Tensor64, outShape: Shape): Float64Array {
   return out;
 }
 
-/** Elementwise over broadcast inputs. */
+/** Binary elementwise over broadcast inputs (fast paths for equal shapes and single-element operands). */
+export function zip2(a: Tensor64, b: Tensor64, outShape: Shape, f: (x: number, y: number) => number): Float64Array {
+  const n = sizeOf(outShape);
+  const out = new Float64Array(n);
+  const A = a.data;
+  const B = b.data;
+  if (A.length === n && B.length === n) {
+    for (let i = 0; i < n; i++) out[i] = f(A[i]!, B[i]!);
+  } else if (A.length === n && B.length === 1) {
+    const y = B[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(A[i]!, y);
+  } else if (B.length === n && A.length === 1) {
+    const x = A[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(x, B[i]!);
+  } else {
+    const ia = broadcastIndex(a.shape, outShape);
+    const ib = broadcastIndex(b.shape, outShape);
+    for (let i = 0; i < n; i++) out[i] = f(A[ia[i]!]!, B[ib[i]!]!);
+  }
+  return out;
+}
+
+/** Elementwise over any number of broadcast inputs. */
 export function zipWith(ins: readonly Tensor64[], outShape: Shape, f: (xs: number[]) => number): Float64Array {
   const idxs = ins.map((t) => broadcastIndex(t.shape, outShape));
   const n = sizeOf(outShape);
@@ -127,16 +149,18 @@ export function forEachLane(shape: Shape, axis: number, f: (offset: number, stri
 }
 
 export function matmul(a: Tensor64, b: Tensor64, ta: boolean, tb: boolean): Float64Array {
+  // Materialize the transposes, then an i-p-j loop that walks both operands row-major.
+  const A = ta ? transpose(a, [1, 0]) : a.data;
+  const B = tb ? transpose(b, [1, 0]) : b.data;
   const [m, k] = ta ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const n = tb ? b.shape[0]! : b.shape[1]!;
   const out = new Float64Array(m * n);
-  const A = (i: number, p: number): number => (ta ? a.data[p * m + i]! : a.data[i * k + p]!);
-  const B = (p: number, j: number): number => (tb ? b.data[j * k + p]! : b.data[p * n + j]!);
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += A(i, p) * B(p, j);
-      out[i * n + j] = s;
+    for (let p = 0; p < k; p++) {
+      const aip = A[i * k + p]!;
+      const row = p * n;
+      const o = i * n;
+      for (let j = 0; j < n; j++) out[o + j]! += aip * B[row + j]!;
     }
   }
   return out;

@@ -14,6 +14,9 @@ import { rewrite, type RewriteContext, type Rule } from './rewrite.js';
 /** Results larger than this stay computed at run time, so graphs and dumps do not fill with literal data. */
 export const FOLD_MAX_ELEMENTS = 4096;
 
+/** All-uniform inputs are folded up to this size, since a uniform result is stored as one number. */
+export const FOLD_MAX_FILL = 1 << 22;
+
 function constData(c: RewriteContext, v: Var): Float64Array | undefined {
   const e = c.def(v);
   if (!e || e.op !== 'const') return undefined;
@@ -29,7 +32,9 @@ export const FOLD_RULE: Rule = {
   ops: 'any',
   apply: (e: Eqn, c: RewriteContext, b: GraphBuilder) => {
     if (e.op === 'const' || OPS[e.op].category === 'random' || e.inputs.length === 0) return null;
-    if (sizeOf(e.out.shape) > FOLD_MAX_ELEMENTS) return null;
+    // Fills of any size up to FOLD_MAX_FILL fold when every input is uniform (the result is then usually a fill too).
+    const uniform = e.inputs.every((v) => c.constValue(v) !== undefined);
+    if (sizeOf(e.out.shape) > (uniform ? FOLD_MAX_FILL : FOLD_MAX_ELEMENTS)) return null;
     const ins = [];
     for (const v of e.inputs) {
       const data = constData(c, v);
@@ -39,6 +44,7 @@ export const FOLD_RULE: Rule = {
     const out = evalOp(e.op, ins, e.attrs, e.out.shape).data.map(Math.fround);
     const first = out[0];
     if (out.length > 0 && out.every((x) => Object.is(x, first))) return b.const(first!, e.out.shape);
+    if (out.length > FOLD_MAX_ELEMENTS) return null;
     return b.tensor([...out], e.out.shape);
   },
 };

@@ -76,6 +76,21 @@ export const STRUCTURAL_RULES: readonly Rule[] = [
     },
   },
   {
+    // matmul(a, bᵀ) reads b transposed instead of materializing bᵀ (likewise for a).
+    name: 'matmul-transpose',
+    ops: ['matmul'],
+    apply: (e, c, b) => {
+      const [x, y] = e.inputs as [Var, Var];
+      // Any 2-D transpose is perm [1, 0] (the builder never emits the identity, and simplify removes it).
+      const tx = through(c, x, 'transpose');
+      const ty = through(c, y, 'transpose');
+      if (!tx && !ty) return null;
+      const ta = e.attrs['transposeA'] === true;
+      const tb = e.attrs['transposeB'] === true;
+      return b.op('matmul', [tx ? tx.inputs[0]! : x, ty ? ty.inputs[0]! : y], { ...e.attrs, transposeA: tx ? !ta : ta, transposeB: ty ? !tb : tb });
+    },
+  },
+  {
     name: 'transpose-identity',
     ops: ['transpose'],
     apply: (e) => (listAttr(e.attrs, 'perm').every((p, i) => p === i) ? e.inputs[0]! : null),
@@ -111,6 +126,20 @@ export const CONSTANT_RULES: readonly Rule[] = [
       if (!sameShape(rest, e.out.shape)) return null;
       const inputs = e.inputs.map((v, i) => (i === k ? b.const(c.constValue(v)!) : v));
       return b.op(e.op, inputs, e.attrs);
+    },
+  },
+  {
+    // Broadcasting ops broadcast by themselves: an explicit broadcast_to operand (sum's VJP makes them)
+    // need not be materialized when the other operands already give the result its shape.
+    name: 'elide-broadcast-to',
+    ops: BROADCASTING,
+    apply: (e, c, b) => {
+      const k = e.inputs.findIndex((v) => through(c, v, 'broadcast_to') !== undefined);
+      if (k < 0) return null;
+      const src = through(c, e.inputs[k]!, 'broadcast_to')!.inputs[0]!;
+      const inputs = e.inputs.map((v, i) => (i === k ? src : v));
+      const shape = inputs.reduce<readonly number[]>((acc, v) => broadcastShapes(acc, v.shape), []);
+      return sameShape(shape, e.out.shape) ? b.op(e.op, inputs, e.attrs) : null;
     },
   },
   {

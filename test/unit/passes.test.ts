@@ -106,6 +106,27 @@ describe('simplify', () => {
       "
     `);
   });
+  it('reads transposed matmul operands in place and elides explicit broadcasts', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [4, 3], 'data');
+    const w = b.input('w', [2, 3], 'data');
+    const s = b.input('s', [4, 1], 'data');
+    const m = b.matmul(x, b.transpose(w, [1, 0]));
+    b.output('y', b.mul(b.broadcastTo(s, [4, 2]), m), 'value');
+    const g = b.build();
+    const o = dce(simplify(g));
+    expect(printGraph(o)).toMatchInlineSnapshot(`
+      "in %0:f32[4,3] x :data
+      in %1:f32[2,3] w :data
+      in %2:f32[4,1] s :data
+      %3:f32[4,2] = matmul %0 %1 {transposeA=false, transposeB=true}
+      %4:f32[4,2] = mul %2 %3
+      out y :value = %4
+      "
+    `);
+    const feed = { x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3], w: [1, 0, -1, 2, 1, 0], s: [1, -1, 2, 0.5] };
+    expect([...interpret(o, feed)['y']!.data]).toEqual([...interpret(g, feed)['y']!.data]);
+  });
   it('keeps x*0 (NaN semantics) and returns the same graph when nothing applies', () => {
     const b = new GraphBuilder();
     const x = b.input('x', [2], 'data');
