@@ -459,7 +459,7 @@ function sqdist(b: GraphBuilder, a: Var, c: Var): Var {
 }
 
 /** How each builtin becomes IR (docs/ir.md). */
-const BUILTIN_LOWERINGS: Readonly<Record<string, BuiltinLowering>> = {
+export const BUILTIN_LOWERINGS: Readonly<Record<string, BuiltinLowering>> = {
   ...Object.fromEntries(ELEMENTWISE.map((op) => [op, (c: BuiltinCtx) => c.b.unary(op, c.v('x'))])),
   clip: (c) => c.b.minimum(c.b.maximum(c.v('x'), c.v('lo')), c.v('hi')),
   where: (c) => c.b.where(c.v('cond'), c.v('a'), c.v('b')),

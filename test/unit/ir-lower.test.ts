@@ -210,3 +210,13 @@ minimize L = sum(w^2) over w by gd(lr: 0.1) for 1 steps log every 1: e_t = 2 * t
     expect(r.data).toEqual([...randnFill(5, siteStream(call.span), 6, 7)]);
   });
 });
+
+describe('coverage', () => {
+  it('every builtin the checker accepts has a lowering (load is an initializer, schedules live in methods/)', async () => {
+    const { BUILTIN_NAMES } = await import('../../compiler/check/builtins.js');
+    const { BUILTIN_LOWERINGS } = await import('../../compiler/ir/lower.js');
+    const { isSchedule } = await import('../../compiler/methods/schedules.js');
+    const missing = BUILTIN_NAMES.filter((n) => n !== 'load' && !isSchedule(n) && !(n in BUILTIN_LOWERINGS));
+    expect(missing).toEqual([]);
+  });
+});
