@@ -6,7 +6,7 @@ import { memoryHost } from '../../compiler/host.js';
 import { interpret } from '../../compiler/ir/interpret.js';
 import { GraphBuilder } from '../../compiler/ir/builder.js';
 import { lowerExpr, lowerObjective, siteStream } from '../../compiler/ir/lower.js';
-import { randnFill } from '../../compiler/ir/rng.js';
+import { randFill, randnFill } from '../../compiler/ir/rng.js';
 import { parse } from '../../compiler/parse.js';
 import { gradcheckGraph } from '../../compiler/gradcheck.js';
 import type * as A from '../../compiler/ast/ast.js';
@@ -218,5 +218,23 @@ describe('coverage', () => {
     const { isSchedule } = await import('../../compiler/methods/schedules.js');
     const missing = BUILTIN_NAMES.filter((n) => n !== 'load' && !isSchedule(n) && !(n in BUILTIN_LOWERINGS));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('initializer expressions', () => {
+  it('randn(seed: k) takes the declared shape and the constant key [k, 0]', () => {
+    const c = checked('data Z: [3, 2] = randn(seed: 7) * 0.1\ndata U: [4] = rand(seed: 2)\n');
+    for (const [name, scale, fill] of [['Z', 0.1, randnFill], ['U', 1, randFill]] as const) {
+      const sym = c.symbols.get(name)!;
+      const init = (sym as { decl: A.DataDecl }).decl.init;
+      const call = init.kind === 'Binary' ? init.left : init;
+      const b = new GraphBuilder();
+      b.output(name, lowerExpr(c, init, b), 'value');
+      const g = b.build();
+      expect(g.inputs).toEqual([]);
+      const got = interpret(g, {})[name]!;
+      const n = got.data.length;
+      expect([...got.data]).toEqual([...fill(name === 'Z' ? 7 : 2, siteStream(call.span), n)].map((v) => v * scale));
+    }
   });
 });
