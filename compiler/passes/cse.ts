@@ -9,7 +9,8 @@ const COMMUTATIVE: ReadonlySet<OpName> = new Set<OpName>(['add', 'mul', 'maximum
 function attrKey(attrs: Attrs): string {
   return Object.keys(attrs)
     .sort()
-    .map((k) => `${k}=${JSON.stringify(attrs[k] as AttrValue, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}`)
+    // JSON would print -0 as 0 and NaN/inf as null; constants differing only there must not merge.
+    .map((k) => `${k}=${JSON.stringify(attrs[k] as AttrValue, (_k, v: unknown) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? `#${Object.is(v, -0) ? '-0' : String(v)}` : v))}`)
     .join(';');
 }
 

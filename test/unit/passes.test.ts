@@ -217,3 +217,16 @@ describe('cse and dce', () => {
     `);
   });
 });
+
+describe('cse keys', () => {
+  it('never merges constants that differ only in the sign of zero or in NaN/inf', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [2], 'data');
+    b.output('p', b.add(x, b.const(0)), 'value');
+    b.output('n', b.add(x, b.const(-0)), 'value');
+    b.output('i', b.add(x, b.const(Infinity)), 'value');
+    b.output('j', b.add(x, b.const(NaN)), 'value');
+    const g = b.build();
+    expect(cse(g)).toBe(g);
+  });
+});
