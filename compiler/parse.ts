@@ -44,7 +44,7 @@ export function parse(file: string, text: string): ParseOutput {
   const built = buildAst(cst as ProgramCstNode, file, text);
   for (const d of built.diagnostics) {
     const key = d.span?.start ?? -1;
-    if (taken.has(key)) continue;
+    if (taken.has(key) || lexedAt.has(key)) continue;
     taken.add(key);
     diagnostics.push(d);
   }

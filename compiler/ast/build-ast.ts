@@ -44,6 +44,45 @@ class AstBuilder {
     return this.span(start, cstEnd(n));
   }
 
+  /**
+   * The span from the first lexed token of `first` to the furthest end among `parts` (built nodes or
+   * tokens; inserted tokens and absent parts are skipped). Cheaper than walking the CST for its ends.
+   */
+  private cover(first: readonly IToken[] | undefined, parts: readonly (Spanned | readonly IToken[] | null | undefined)[]): Span {
+    let start = -1;
+    for (const t of first ?? []) {
+      if (!Number.isNaN(t.startOffset)) {
+        start = t.startOffset;
+        break;
+      }
+    }
+    if (start < 0) throw INCOMPLETE;
+    let end = start;
+    for (const t of first ?? []) if (!Number.isNaN(t.startOffset)) end = Math.max(end, t.startOffset + t.image.length);
+    for (const p of parts) {
+      if (!p) continue;
+      if (isTokenList(p)) {
+        for (let i = p.length - 1; i >= 0; i--) {
+          const t = p[i]!;
+          if (!Number.isNaN(t.startOffset)) {
+            end = Math.max(end, t.startOffset + t.image.length);
+            break;
+          }
+        }
+      } else end = Math.max(end, p.span.end);
+    }
+    return this.span(start, end);
+  }
+
+  /** Where an argument list ends: its `)`, or its last argument or `(` when recovery inserted the `)`. */
+  private argsEnd(list: readonly C.ArgListCstNode[] | undefined, args: readonly A.Arg[]): readonly IToken[] | Spanned | null {
+    const c = list?.[0]?.children;
+    if (!c) return null;
+    const close = c.RParen?.[0];
+    if (close && !Number.isNaN(close.startOffset)) return c.RParen!;
+    return args[args.length - 1] ?? c.LParen ?? null;
+  }
+
   /** A real (lexed) token: inserted tokens carry no text, so a value built from one would be invented. */
   private tok(ts: readonly IToken[] | undefined, i = 0): IToken {
     const t = ts?.[i];
@@ -117,12 +156,16 @@ class AstBuilder {
 
   dimDecl(n: C.DimDeclCstNode): A.DimDecl {
     const c = n.children;
-    return { kind: 'Dim', name: this.ident(this.tok(c.Identifier)), value: this.expression(this.node(c.expression)), span: this.nodeSpan(n) };
+    const name = this.ident(this.tok(c.Identifier));
+    const value = this.expression(this.node(c.expression));
+    return { kind: 'Dim', name, value, span: this.cover(c.KwDim, [value]) };
   }
 
   constDecl(n: C.ConstDeclCstNode): A.ConstDecl {
     const c = n.children;
-    return { kind: 'Const', name: this.ident(this.tok(c.Identifier)), value: this.expression(this.node(c.expression)), span: this.nodeSpan(n) };
+    const name = this.ident(this.tok(c.Identifier));
+    const value = this.expression(this.node(c.expression));
+    return { kind: 'Const', name, value, span: this.cover(c.KwConst, [value]) };
   }
 
   dataDecl(n: C.DataDeclCstNode): A.DataDecl {
@@ -130,38 +173,33 @@ class AstBuilder {
     const name = this.ident(this.tok(c.Identifier));
     const init = this.single(c.initClause, 'the initializer', (x) => this.initClause(x));
     const batch = this.single(c.batchClause, "'batch'", (x) => this.batchClause(x));
-    const span = this.nodeSpan(n);
+    const shape = c.shape ? this.shape(c.shape[0]!) : null;
+    const span = this.cover(c.KwData, [name, shape, init, batch]);
     if (!init) {
       this.diagnostics.push(
         D.missingToken(this.span(span.end, span.end), `data '${name.name}' needs a value: expected '=' and an expression`, [], `for example: data ${name.name} = load("file.csv")`),
       );
       throw INCOMPLETE;
     }
-    return { kind: 'Data', name, shape: c.shape ? this.shape(c.shape[0]!) : null, init, batch, span };
+    return { kind: 'Data', name, shape, init, batch, span };
   }
 
   paramDecl(n: C.ParamDeclCstNode): A.ParamDecl {
     const c = n.children;
-    return {
-      kind: 'Param',
-      name: this.ident(this.tok(c.Identifier)),
-      shape: c.shape ? this.shape(c.shape[0]!) : null,
-      domain: this.single(c.domainClause, "'in'", (x) => this.domainClause(x)),
-      init: this.single(c.initClause, 'the initializer', (x) => this.initClause(x)),
-      per: this.single(c.perClause, "'per'", (x) => this.perClause(x)),
-      span: this.nodeSpan(n),
-    };
+    const name = this.ident(this.tok(c.Identifier));
+    const shape = c.shape ? this.shape(c.shape[0]!) : null;
+    const domain = this.single(c.domainClause, "'in'", (x) => this.domainClause(x));
+    const init = this.single(c.initClause, 'the initializer', (x) => this.initClause(x));
+    const per = this.single(c.perClause, "'per'", (x) => this.perClause(x));
+    return { kind: 'Param', name, shape, domain, init, per, span: this.cover(c.KwParam, [name, shape, domain, init, per]) };
   }
 
   particlesDecl(n: C.ParticlesDeclCstNode): A.ParticlesDecl {
     const c = n.children;
-    return {
-      kind: 'Particles',
-      name: this.ident(this.tok(c.Identifier)),
-      shape: this.shape(this.node(c.shape)),
-      init: this.single(c.initClause, 'the initializer', (x) => this.initClause(x)),
-      span: this.nodeSpan(n),
-    };
+    const name = this.ident(this.tok(c.Identifier));
+    const shape = this.shape(this.node(c.shape));
+    const init = this.single(c.initClause, 'the initializer', (x) => this.initClause(x));
+    return { kind: 'Particles', name, shape, init, span: this.cover(c.KwParticles, [shape, init]) };
   }
 
   /** A clause that may appear at most once: the first is kept, a repeat is reported (GD1007). */
@@ -192,28 +230,31 @@ class AstBuilder {
   }
 
   shape(n: C.ShapeCstNode): A.ShapeAnn {
-    return { kind: 'Shape', dims: this.exprs(n.children.expression), span: this.nodeSpan(n) };
+    const c = n.children;
+    const dims = this.exprs(c.expression);
+    return { kind: 'Shape', dims, span: this.cover(c.LBracket, [dims[dims.length - 1], c.Comma, c.RBracket]) };
   }
 
   domain(n: C.DomainCstNode): A.DomainAnn {
     const c = n.children;
-    return { kind: 'Domain', name: this.ident(this.tok(c.Identifier)), args: c.argList ? this.argList(c.argList[0]!) : [], span: this.nodeSpan(n) };
+    const name = this.ident(this.tok(c.Identifier));
+    const args = c.argList ? this.argList(c.argList[0]!) : [];
+    return { kind: 'Domain', name, args, span: this.cover(c.Identifier, [this.argsEnd(c.argList, args)]) };
   }
 
   letDecl(n: C.LetDeclCstNode): A.LetDecl {
     const c = n.children;
-    return { kind: 'Let', name: this.ident(this.tok(c.Identifier)), value: this.expression(this.node(c.expression)), span: this.nodeSpan(n) };
+    const name = this.ident(this.tok(c.Identifier));
+    const value = this.expression(this.node(c.expression));
+    return { kind: 'Let', name, value, span: this.cover(c.KwLet, [value]) };
   }
 
   defDecl(n: C.DefDeclCstNode): A.DefDecl {
     const c = n.children;
-    return {
-      kind: 'Def',
-      name: this.ident(this.tok(c.name)),
-      params: this.paramList(this.node(c.paramList)),
-      body: this.expression(this.node(c.expression)),
-      span: this.nodeSpan(n),
-    };
+    const name = this.ident(this.tok(c.name));
+    const params = this.paramList(this.node(c.paramList));
+    const body = this.expression(this.node(c.expression));
+    return { kind: 'Def', name, params, body, span: this.cover(c.KwDef, [body]) };
   }
 
   paramList(n: C.ParamListCstNode): A.Ident[] {
@@ -224,16 +265,13 @@ class AstBuilder {
 
   solveStmt(n: C.SolveStmtCstNode): A.SolveStmt {
     const c = n.children;
-    return {
-      kind: 'Solve',
-      sense: c.KwMaximize ? 'maximize' : 'minimize',
-      name: this.ident(this.tok(c.Identifier)),
-      objective: this.expression(this.node(c.expression)),
-      targets: (c.target ?? []).map((t) => this.target(t)),
-      method: this.method(this.node(c.method)),
-      controls: (c.control ?? []).flatMap((x) => this.optional(() => this.control(x))),
-      span: this.nodeSpan(n),
-    };
+    const name = this.ident(this.tok(c.Identifier));
+    const objective = this.expression(this.node(c.expression));
+    const targets = (c.target ?? []).map((t) => this.target(t));
+    const method = this.method(this.node(c.method));
+    const controls = (c.control ?? []).flatMap((x) => this.optional(() => this.control(x)));
+    const sense = c.KwMaximize ? 'maximize' : 'minimize';
+    return { kind: 'Solve', sense, name, objective, targets, method, controls, span: this.cover(c.KwMaximize ?? c.KwMinimize, [method, ...controls]) };
   }
 
   /** A sub-part that may be dropped when incomplete without losing the statement around it. */
@@ -248,28 +286,24 @@ class AstBuilder {
 
   target(n: C.TargetCstNode): A.Target {
     const c = n.children;
-    return {
-      kind: 'Target',
-      name: this.ident(this.tok(c.Identifier)),
-      geometry: c.geometry ? this.geometry(c.geometry[0]!) : null,
-      span: this.nodeSpan(n),
-    };
+    const name = this.ident(this.tok(c.Identifier));
+    const geometry = c.geometry ? this.geometry(c.geometry[0]!) : null;
+    return { kind: 'Target', name, geometry, span: this.cover(c.Identifier, [geometry]) };
   }
 
   geometry(n: C.GeometryCstNode): A.GeometryAnn {
     const c = n.children;
-    return {
-      kind: 'Geometry',
-      name: this.ident(this.tok(c.name)),
-      args: c.argList ? this.argList(c.argList[0]!) : [],
-      flags: this.idents(c.flag),
-      span: this.nodeSpan(n),
-    };
+    const name = this.ident(this.tok(c.name));
+    const args = c.argList ? this.argList(c.argList[0]!) : [];
+    const flags = this.idents(c.flag);
+    return { kind: 'Geometry', name, args, flags, span: this.cover(c.name, [this.argsEnd(c.argList, args), c.flag]) };
   }
 
   method(n: C.MethodCstNode): A.MethodAnn {
     const c = n.children;
-    return { kind: 'Method', name: this.ident(this.tok(c.Identifier)), args: c.argList ? this.argList(c.argList[0]!) : [], span: this.nodeSpan(n) };
+    const name = this.ident(this.tok(c.Identifier));
+    const args = c.argList ? this.argList(c.argList[0]!) : [];
+    return { kind: 'Method', name, args, span: this.cover(c.Identifier, [this.argsEnd(c.argList, args)]) };
   }
 
   control(n: C.ControlCstNode): A.Control {
@@ -283,85 +317,90 @@ class AstBuilder {
   }
 
   forClause(n: C.ForClauseCstNode): A.Control {
-    return { kind: 'For', count: this.expression(this.node(n.children.expression)), span: this.nodeSpan(n) };
+    const c = n.children;
+    const count = this.expression(this.node(c.expression));
+    return { kind: 'For', count, span: this.cover(c.KwFor, [count, c.KwSteps]) };
   }
 
   untilClause(n: C.UntilClauseCstNode): A.Control {
     const c = n.children;
-    return { kind: 'Until', cond: this.expression(this.node(c.cond)), max: c.max ? this.expression(c.max[0]!) : null, span: this.nodeSpan(n) };
+    const cond = this.expression(this.node(c.cond));
+    const max = c.max ? this.expression(c.max[0]!) : null;
+    return { kind: 'Until', cond, max, span: this.cover(c.KwUntil, [cond, max, c.KwSteps]) };
   }
 
   logClause(n: C.LogClauseCstNode): A.Control {
     const c = n.children;
-    return { kind: 'Log', every: this.expression(this.node(c.expression)), items: (c.outputItem ?? []).map((i) => this.outputItem(i)), span: this.nodeSpan(n) };
+    const every = this.expression(this.node(c.expression));
+    const items = (c.outputItem ?? []).map((i) => this.outputItem(i));
+    return { kind: 'Log', every, items, span: this.cover(c.KwLog, [every, c.Colon, items[items.length - 1]]) };
   }
 
   recordClause(n: C.RecordClauseCstNode): A.Control {
     const c = n.children;
-    return {
-      kind: 'Record',
-      items: (c.outputItem ?? []).map((i) => this.outputItem(i)),
-      every: c.expression ? this.expression(c.expression[0]!) : null,
-      file: this.stringLit(this.tok(c.StringLit)),
-      span: this.nodeSpan(n),
-    };
+    const items = (c.outputItem ?? []).map((i) => this.outputItem(i));
+    const every = c.expression ? this.expression(c.expression[0]!) : null;
+    const file = this.stringLit(this.tok(c.StringLit));
+    return { kind: 'Record', items, every, file, span: this.cover(c.KwRecord, [file]) };
   }
 
   checkpointClause(n: C.CheckpointClauseCstNode): A.Control {
-    return { kind: 'Checkpoint', every: this.expression(this.node(n.children.expression)), span: this.nodeSpan(n) };
+    const c = n.children;
+    const every = this.expression(this.node(c.expression));
+    return { kind: 'Checkpoint', every, span: this.cover(c.KwCheckpoint, [every]) };
   }
 
   outputItem(n: C.OutputItemCstNode): A.OutputItem {
     const c = n.children;
     const expr = this.expression(this.node(c.expression));
-    return {
-      kind: 'OutputItem',
-      name: c.Identifier ? this.ident(this.tok(c.Identifier)) : null,
-      expr,
-      text: this.text.slice(expr.span.start, expr.span.end),
-      span: this.nodeSpan(n),
-    };
+    const name = c.Identifier ? this.ident(this.tok(c.Identifier)) : null;
+    const text = this.text.slice(expr.span.start, expr.span.end);
+    return { kind: 'OutputItem', name, expr, text, span: this.span(name ? name.span.start : expr.span.start, expr.span.end) };
   }
 
   // ── Run-level statements ──────────────────────────────────────────────────
 
   phaseStmt(n: C.PhaseStmtCstNode): A.PhaseStmt {
     const c = n.children;
-    return { kind: 'Phase', name: this.ident(this.tok(c.Identifier)), body: this.statements(c.statement), span: this.nodeSpan(n) };
+    const name = this.ident(this.tok(c.Identifier));
+    const body = this.statements(c.statement);
+    return { kind: 'Phase', name, body, span: this.cover(c.KwPhase, [name, c.LBrace, body[body.length - 1], c.RBrace]) };
   }
 
   pruneStmt(n: C.PruneStmtCstNode): A.PruneStmt {
     const c = n.children;
-    return {
-      kind: 'Prune',
-      target: this.ident(this.tok(c.target)),
-      amount: this.expression(this.node(c.expression)),
-      percent: c.Percent !== undefined && c.Percent.length > 0,
-      by: this.ident(this.tok(c.criterion)),
-      span: this.nodeSpan(n),
-    };
+    const target = this.ident(this.tok(c.target));
+    const amount = this.expression(this.node(c.expression));
+    const percent = c.Percent !== undefined && c.Percent.length > 0;
+    const by = this.ident(this.tok(c.criterion));
+    return { kind: 'Prune', target, amount, percent, by, span: this.cover(c.KwPrune, [by]) };
   }
 
   initStmt(n: C.InitStmtCstNode): A.InitStmt {
     const c = n.children;
-    return { kind: 'Init', target: this.ident(this.tok(c.Identifier)), value: this.expression(this.node(c.expression)), span: this.nodeSpan(n) };
+    const target = this.ident(this.tok(c.Identifier));
+    const value = this.expression(this.node(c.expression));
+    return { kind: 'Init', target, value, span: this.cover(c.KwInit, [value]) };
   }
 
   saveStmt(n: C.SaveStmtCstNode): A.SaveStmt {
     const c = n.children;
     this.tok(c.Identifier);
-    return { kind: 'Save', names: this.idents(c.Identifier), file: this.stringLit(this.tok(c.StringLit)), span: this.nodeSpan(n) };
+    const names = this.idents(c.Identifier);
+    const file = this.stringLit(this.tok(c.StringLit));
+    return { kind: 'Save', names, file, span: this.cover(c.KwSave, [file]) };
   }
 
   importStmt(n: C.ImportStmtCstNode): A.ImportStmt {
-    return { kind: 'Import', path: this.stringLit(this.tok(n.children.StringLit)), span: this.nodeSpan(n) };
+    const path = this.stringLit(this.tok(n.children.StringLit));
+    return { kind: 'Import', path, span: this.cover(n.children.KwImport, [path]) };
   }
 
   useStmt(n: C.UseStmtCstNode): A.UseStmt {
     const c = n.children;
     const path = (c.Identifier ?? []).map((_, i) => this.ident(this.tok(c.Identifier, i)));
     if (path.length === 0) throw INCOMPLETE;
-    return { kind: 'Use', path, span: this.nodeSpan(n) };
+    return { kind: 'Use', path, span: this.cover(c.KwUse, [path[path.length - 1]]) };
   }
 
   // ── Expressions ───────────────────────────────────────────────────────────
@@ -405,14 +444,24 @@ class AstBuilder {
     const c = n.children;
     let e = this.primary(n);
     if (!c.indexSuffix && !c.attrSuffix) return e;
-    const suffixes: CstNode[] = [...(c.indexSuffix ?? []), ...(c.attrSuffix ?? [])];
-    if (c.indexSuffix && c.attrSuffix) suffixes.sort((a, b) => cstStart(a) - cstStart(b));
+    const suffixes: (C.IndexSuffixCstNode | C.AttrSuffixCstNode)[] = [...(c.indexSuffix ?? []), ...(c.attrSuffix ?? [])];
+    // Each suffix starts with its own token (`[` or `.`), which orders them.
+    if (c.indexSuffix && c.attrSuffix) suffixes.sort((a, b) => suffixStart(a) - suffixStart(b));
     for (const s of suffixes) {
-      const end = this.nodeSpan(s).end;
-      if (s.name === 'indexSuffix') e = { kind: 'Index', target: e, items: this.indexSuffix(s as C.IndexSuffixCstNode), span: this.span(e.span.start, end) };
-      else e = { kind: 'Attr', target: e, name: this.attrSuffix(s as C.AttrSuffixCstNode), span: this.span(e.span.start, end) };
+      if (s.name === 'indexSuffix') {
+        const items = this.indexSuffix(s);
+        const end = this.cover(s.children.LBracket, [items[items.length - 1], s.children.Comma, s.children.RBracket]).end;
+        e = { kind: 'Index', target: e, items, span: this.span(e.span.start, end) };
+      } else {
+        const name = this.attrSuffix(s);
+        e = { kind: 'Attr', target: e, name, span: this.span(e.span.start, name.span.end) };
+      }
     }
     return e;
+  }
+
+  operandAt(ns: readonly C.OperandCstNode[], i: number): C.OperandCstNode {
+    return this.node(ns, i);
   }
 
   signs(n: C.OperandCstNode): readonly IToken[] {
@@ -457,9 +506,13 @@ class AstBuilder {
     if (c.StringLit) return this.stringLit(this.tok(c.StringLit));
     if (c.Identifier) {
       const name = this.ident(this.tok(c.Identifier));
-      if (c.body) return { kind: 'Lambda', params: [name], body: this.expression(this.node(c.body)), span: this.span(name.span.start, this.nodeSpan(c.body[0]!).end) };
+      if (c.body) {
+        const body = this.expression(this.node(c.body));
+        return { kind: 'Lambda', params: [name], body, span: this.span(name.span.start, body.span.end) };
+      }
       if (!c.argList) return { kind: 'Name', name: name.name, span: name.span };
-      return { kind: 'Call', callee: name, args: this.argList(c.argList[0]!), span: this.nodeSpan(n) };
+      const args = this.argList(c.argList[0]!);
+      return { kind: 'Call', callee: name, args, span: this.cover(c.Identifier, [this.argsEnd(c.argList, args)]) };
     }
     if (c.tensorLit) return this.tensorLit(c.tensorLit[0]!);
     if (c.group) return this.group(c.group[0]!);
@@ -470,14 +523,15 @@ class AstBuilder {
   group(n: C.GroupCstNode): A.Expr {
     const c = n.children;
     const items = this.exprs(c.expression);
-    const span = this.nodeSpan(n);
     if (c.body) {
       const bad = items.filter((p) => p.kind !== 'Name');
       for (const p of bad) this.diagnostics.push(D.invalidLambda(p.span, 'a lambda parameter must be a plain name'));
       if (bad.length > 0) throw INCOMPLETE;
       const params = items.map((p): A.Ident => ({ kind: 'Ident', name: (p as A.NameRef).name, span: p.span }));
-      return { kind: 'Lambda', params, body: this.expression(this.node(c.body)), span };
+      const body = this.expression(this.node(c.body));
+      return { kind: 'Lambda', params, body, span: this.cover(c.LParen, [body]) };
     }
+    const span = this.cover(c.LParen, [items[items.length - 1], c.Comma, c.RParen]);
     if (items.length !== 1) {
       const what = items.length === 0 ? 'empty parentheses' : 'a comma-separated list in parentheses';
       this.diagnostics.push(D.unexpectedToken(span, `expected one expression in parentheses, found ${what}`, 'a lambda needs => and a body: (x, y) => expr'));
@@ -487,7 +541,9 @@ class AstBuilder {
   }
 
   tensorLit(n: C.TensorLitCstNode): A.TensorLit {
-    return { kind: 'Tensor', elements: this.exprs(n.children.expression), span: this.nodeSpan(n) };
+    const c = n.children;
+    const elements = this.exprs(c.expression);
+    return { kind: 'Tensor', elements, span: this.cover(c.LBracket, [elements[elements.length - 1], c.Comma, c.RBracket]) };
   }
 
   /** Arguments, with the two syntactic rules on them: positionals first (GD1010), no name twice (GD1011). */
@@ -510,16 +566,26 @@ class AstBuilder {
 
   arg(n: C.ArgCstNode): A.Arg {
     const c = n.children;
-    return {
-      kind: 'Arg',
-      name: c.Identifier ? this.ident(this.tok(c.Identifier)) : null,
-      value: this.expression(this.node(c.expression)),
-      span: this.nodeSpan(n),
-    };
+    const name = c.Identifier ? this.ident(this.tok(c.Identifier)) : null;
+    const value = this.expression(this.node(c.expression));
+    return { kind: 'Arg', name, value, span: this.span(name ? name.span.start : value.span.start, value.span.end) };
   }
 }
 
+/** Where an index or attribute suffix starts (its `[` or `.`). */
+function suffixStart(s: C.IndexSuffixCstNode | C.AttrSuffixCstNode): number {
+  const t = s.name === 'indexSuffix' ? s.children.LBracket?.[0] : s.children.Dot?.[0];
+  return t && !Number.isNaN(t.startOffset) ? t.startOffset : -1;
+}
+
 const isToken = (x: CstNode | IToken): x is IToken => (x as IToken).tokenType !== undefined;
+
+/** Anything with a span: every AST node. */
+interface Spanned {
+  readonly span: Span;
+}
+
+const isTokenList = (x: Spanned | readonly IToken[]): x is readonly IToken[] => Array.isArray(x);
 
 /** Start offset of the first lexed token under `n`, or -1 when it has none (inserted tokens do not count). */
 function cstStart(n: CstNode): number {
@@ -615,7 +681,7 @@ class Precedence {
 
   /** A prefix sign binds looser than `^`: `-x^2` is `-(x^2)`. */
   private unary(): A.Expr {
-    const signs = this.b.signs(this.operands[this.i]!);
+    const signs = this.b.signs(this.current());
     if (this.sign < signs.length) {
       const s = signs[this.sign++]!;
       return this.b.unary(s, this.unary());
@@ -625,11 +691,16 @@ class Precedence {
 
   /** `^` is right-associative and its exponent may carry a sign: `a^b^c` = `a^(b^c)`, `2^-1`. */
   private power(): A.Expr {
-    const base = this.b.atom(this.operands[this.i]!);
+    const base = this.b.atom(this.current());
     const op = this.peek(T.Caret);
     if (!op) return base;
     this.advance();
     return this.b.binary(op, base, this.unary());
+  }
+
+  /** The operand under the cursor; recovery can leave an operator without one (then the statement is incomplete). */
+  private current(): C.OperandCstNode {
+    return this.b.operandAt(this.operands, this.i);
   }
 
   /** Steps over the operator after the current operand, onto the next operand's first sign. */
