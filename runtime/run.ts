@@ -580,7 +580,14 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
   };
   try {
     if (st.t === 0 && wantsObserve()) await observeAndLog();
+    let lastYield = Date.now();
     while (total === null || st.t < total) {
+      // The step loop runs on microtasks only; yielding to the event loop now and then lets signal
+      // handlers (SIGINT -> abort) and piped stdout writes through.
+      if (Date.now() - lastYield > 50) {
+        await new Promise((r) => setTimeout(r, 0));
+        lastYield = Date.now();
+      }
       if (opts.signal?.aborted) {
         const where = checkpoint(ctx);
         fail(interrupted(st.globalStep, where));
