@@ -79,7 +79,8 @@ function sweep(g: Graph, rules: readonly Rule[]): Graph {
       b.emit(eqn);
     }
     b.at(prevLoc);
-    for (const e of b.equations().slice(defs.size)) defs.set(e.out.id, e);
+    const all = b.equations();
+    for (let i = defs.size; i < all.length; i++) defs.set(all[i]!.out.id, all[i]!);
   }
   if (!changed && !g.outputs.some((o) => subst.has(o.var.id))) return g;
   for (const o of g.outputs) b.output(o.name, sub(o.var), o.role);
