@@ -132,7 +132,8 @@ function csvShape(text: string, path: string, span: Span): HeaderResult {
 /** The shape of a rectangular nested array of numbers, or a message saying where it is not one. */
 function nestedShape(v: unknown, path: string, where: string): Shape | Diagnostic {
   if (!Array.isArray(v)) {
-    const ok = typeof v === 'number' || (typeof v === 'string' && isNumberCell(v) && /[a-z]/i.test(v));
+    // JSON has no NaN/Infinity; like the runtime loader, accept numpy's spellings of them as strings.
+    const ok = typeof v === 'number' || (typeof v === 'string' && /^\s*[-+]?(nan|inf|infinity)\s*$/i.test(v));
     return ok ? [] : dataNonNumeric(`${path}: element ${where || '(top level)'}`, typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
   }
   if (v.length === 0) return [0];
