@@ -4,7 +4,7 @@
  * relu'(0) = 0, abs'(0) = 0 (sign(0) = 0), sign' = floor' = 0; max/min reductions send the gradient
  * to ONE element, the first extremum in row-major order; maximum/minimum ties go to the first operand;
  * stop_gradient, comparisons, sort, argmax, one_hot, randn, rand and proj_simplex have zero gradient;
- * prod's rule is ct·prod/x (NaN where x = 0 — prod over zeros is rare in objectives).
+ * prod's rule is exact with zeros (the product of the other elements, without dividing by zero).
  */
 import { InternalError } from '../diagnostics/internal-error.js';
 import type { GraphBuilder } from '../ir/builder.js';
@@ -142,7 +142,22 @@ export const VJP_RULES = {
   sum: (c) => [c.b.broadcastTo(keepDimsOf(c, c.ct), x0(c).shape)],
   max: extremumRule,
   min: extremumRule,
-  prod: (c) => [c.b.div(c.b.mul(keepDimsOf(c, c.ct), keepDimsOf(c, out(c))), x0(c))],
+  // Exact with zeros: the product of the other elements is prod/x without zeros, the product of the
+  // non-zero elements at the single zero, and 0 everywhere when two or more elements are zero.
+  prod: (c) => {
+    const { b } = c;
+    const x = x0(c);
+    const axes = listAttr(c.eqn.attrs, 'axes');
+    const isZero = b.op('eq', [x, b.const(0)]);
+    const zeros = b.sum(isZero, axes, true);
+    const nonzeroProd = b.prod(b.where(isZero, 1, x), axes, true);
+    const others = b.where(
+      b.op('eq', [zeros, b.const(0)]),
+      b.div(nonzeroProd, b.where(isZero, 1, x)),
+      b.where(b.mul(b.op('eq', [zeros, b.const(1)]), isZero), nonzeroProd, 0),
+    );
+    return [b.mul(keepDimsOf(c, c.ct), others)];
+  },
   reshape: (c) => [c.b.reshape(c.ct, x0(c).shape)],
   broadcast_to: (c) => [unbroadcast(c.b, c.ct, x0(c).shape)],
   transpose: (c) => {

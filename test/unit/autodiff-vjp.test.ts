@@ -147,6 +147,11 @@ describe('zero-gradient ops and subgradient conventions', () => {
     const g = interpret({ ...graph, outputs: [{ var: grads[0]!, name: 'g', role: 'grad' }] }, { x: [2, 2, 2, 1] })['g']!;
     expect([...g.data]).toEqual([1, 1, 0, 0]);
   });
+  it('prod gradients are exact at zeros', () => {
+    expect(gradOf((b, x) => b.prod(x), [2, 0, 3])).toEqual([0, 6, 0]);
+    expect(gradOf((b, x) => b.prod(x), [2, 0, 0])).toEqual([0, 0, 0]);
+    expect(gradOf((b, x) => b.prod(x), [2, -1, 3])).toEqual([-3, 6, -2]);
+  });
   it('maximum/minimum ties go to the first operand', () => {
     expect(gradOf((b, x) => b.sum(b.maximum(x, 1)), [1, 2, 0])).toEqual([1, 1, 0]);
     expect(gradOf((b, x) => b.sum(b.minimum(x, 1)), [1, 2, 0])).toEqual([1, 0, 1]);
