@@ -238,3 +238,27 @@ describe('initializer expressions', () => {
     }
   });
 });
+
+describe('batched data shapes', () => {
+  it('run-time shapes replace declared ones and every derived shape (means included) follows', () => {
+    const c = checked(`
+data X: [20, 2] = randn(seed: 1) batch 5
+data y: [20] = randn(seed: 2) batch 5
+param w: [2] = zeros
+minimize loss = mean((X @ w - y)^2) + mean(X) over w by sgd(lr: 0.1) for 3 steps
+`);
+    const solve = c.plan.find((p): p is PlanItem & { kind: 'solve' } => p.kind === 'solve')!;
+    const low = lowerObjective(c, solve.stmt, { shapes: { X: [5, 2], y: [5] } });
+    expect(low.graph.inputs.map((i) => [i.name, [...i.var.shape]])).toEqual([
+      ['w', [2]],
+      ['X', [5, 2]],
+      ['y', [5]],
+    ]);
+    const Xb = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const yb = [1, 0, -1, 2, 0.5];
+    const wv = [0.5, -0.25];
+    const r = [0, 1, 2, 3, 4].map((i) => Xb[2 * i]! * 0.5 - Xb[2 * i + 1]! * 0.25 - yb[i]!);
+    const expected = r.reduce((s, v) => s + v * v, 0) / 5 + 55 / 10;
+    expect(interpret(low.graph, { X: Xb, y: yb, w: wv })['loss']!.data[0]).toBeCloseTo(expected, 12);
+  });
+});
