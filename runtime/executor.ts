@@ -24,6 +24,7 @@ function isHost(f: Feed): f is HostTensor {
  */
 export class GraphExecutor {
   private readonly consts = new Map<number, tf.Tensor>();
+  private readonly constHost = new Map<tf.Tensor, Float32Array>();
   private disposed = false;
   /** broadcast_to equations skipped because every consumer broadcasts by itself (see elidableBroadcasts). */
   private readonly elided: ReadonlySet<number>;
@@ -39,7 +40,7 @@ export class GraphExecutor {
   run(feeds: ReadonlyMap<string, Feed>): Map<string, tf.Tensor> {
     if (this.disposed) throw new InternalError('GraphExecutor used after dispose');
     const g = this.graph;
-    const hostOf = new Map<tf.Tensor, Float32Array>();
+    const hostOf = new Map<tf.Tensor, Float32Array>(this.constHost);
     const ctx: KernelContext = {
       hostValues: (t) => hostOf.get(t) ?? (t.dataSync() as Float32Array),
     };
@@ -71,6 +72,9 @@ export class GraphExecutor {
           if (!c) {
             c = tf.keep(kernelFor('const')([], e.attrs, e.out, ctx));
             this.consts.set(e.out.id, c);
+            // Small literal constants (an initializer's rng key [seed, 0]) stay readable on the host.
+            const lit = e.attrs['tensor'];
+            if (Array.isArray(lit) && lit.length <= 16) this.constHost.set(c, Float32Array.from(lit as number[]));
           }
           env.set(e.out.id, c);
           continue;
@@ -103,6 +107,7 @@ export class GraphExecutor {
   dispose(): void {
     for (const c of this.consts.values()) c.dispose();
     this.consts.clear();
+    this.constHost.clear();
     this.disposed = true;
   }
 }
