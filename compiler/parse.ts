@@ -81,7 +81,7 @@ const RULE_CODES: Readonly<Record<string, (span: Span, message: string) => Diagn
 };
 
 /** The expression rules: an error inside one belongs to the construct that holds the expression. */
-const EXPRESSION_RULES = new Set(['expression', 'operand']);
+const EXPRESSION_RULES = new Set(['expression']);
 
 /**
  * Chooses the code and the place of a parse error:

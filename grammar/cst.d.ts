@@ -415,16 +415,6 @@ export interface ExpressionCstNode extends CstNode {
 }
 
 export type ExpressionCstChildren = {
-  operand: (OperandCstNode)[];
-  BinaryOp?: IToken[];
-};
-
-export interface OperandCstNode extends CstNode {
-  name: "operand";
-  children: OperandCstChildren;
-}
-
-export type OperandCstChildren = {
   AddOp?: IToken[];
   NumberLit?: IToken[];
   StringLit?: IToken[];
@@ -436,6 +426,7 @@ export type OperandCstChildren = {
   group?: GroupCstNode[];
   indexSuffix?: IndexSuffixCstNode[];
   attrSuffix?: AttrSuffixCstNode[];
+  BinaryOp?: IToken[];
 };
 
 export interface IndexSuffixCstNode extends CstNode {
@@ -556,7 +547,6 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   importStmt(children: ImportStmtCstChildren, param?: IN): OUT;
   useStmt(children: UseStmtCstChildren, param?: IN): OUT;
   expression(children: ExpressionCstChildren, param?: IN): OUT;
-  operand(children: OperandCstChildren, param?: IN): OUT;
   indexSuffix(children: IndexSuffixCstChildren, param?: IN): OUT;
   indexItem(children: IndexItemCstChildren, param?: IN): OUT;
   attrSuffix(children: AttrSuffixCstChildren, param?: IN): OUT;

@@ -19,7 +19,6 @@ const RULE_WHAT: Readonly<Record<string, string>> = {
   statement: 'a statement (dim, const, data, param, particles, let, def, minimize, maximize, phase, prune, init, save, import or use)',
   control: "a run-control clause ('for', 'until', 'log', 'record' or 'checkpoint')",
   expression: 'an expression',
-  operand: 'an expression',
 };
 
 /** `'for'`, `a name`, `the end of the file`: how a token kind reads when it is what the parser wanted. */

@@ -2,7 +2,7 @@
  * The .gd grammar as a chevrotain CstParser: pure rules (no embedded actions), error recovery on.
  * One instance is built at module load and reused; `parseTokens` resets it for each input.
  */
-import { CstParser, EOF, type CstNode, type OrMethodOpts, type IRecognitionException, type IToken } from 'chevrotain';
+import { CstParser, EOF, type AtLeastOneSepMethodOpts, type CstNode, type IOrAlt, type OrMethodOpts, type IRecognitionException, type IToken } from 'chevrotain';
 import * as T from './tokens.js';
 import { errorMessageProvider } from './error-messages.js';
 
@@ -328,26 +328,24 @@ export class GdParser extends CstParser {
   // ── Expressions ───────────────────────────────────────────────────────────
 
   /**
-   * `operand (op operand)*` with every binary operator at one level. Precedence and associativity
-   * (comparison < + - < * / @ < unary sign < ^, `^` right-associative) are applied by the AST
-   * builder: a flat rule builds a quarter of the CST nodes a rule per level would, and parsing
-   * speed is dominated by CST allocation.
+   * `operand (op operand)*` with every binary operator at one level, where an operand is prefix
+   * signs, a primary and suffixes: `-x`, `f(a)[0].T`, `(a + b)`, `[1, 2]`, `x => e`.
+   *
+   * Two choices keep the CST small, because allocating it (and collecting it) is most of the cost
+   * of a chevrotain parse: precedence and associativity (comparison < + - < * / @ < unary sign <
+   * `^`, `^` right-associative) are applied by the AST builder instead of one rule per level, and
+   * operands are not nodes of their own: their tokens and sub-nodes sit in this rule's children,
+   * and the builder puts them back in source order by offset.
    */
   expression = this.RULE('expression', () => {
-    this.SUBRULE(this.operand);
-    this.MANY(() => {
-      this.CONSUME(T.BinaryOp);
-      this.SUBRULE2(this.operand);
-    });
+    this.AT_LEAST_ONE_SEP((this.operandDef ??= { SEP: T.BinaryOp, DEF: () => this.operand() }));
   });
+  private operandDef?: AtLeastOneSepMethodOpts<unknown>;
 
-  /**
-   * Prefix signs, a primary, then suffixes: `-x`, `--x`, `f(a)[0].T`, `(a + b)`, `[1, 2]`.
-   * One rule rather than three (sign / postfix / primary), again to keep the CST small.
-   */
-  operand = this.RULE('operand', () => {
+  /** The body of one operand, inlined into `expression` (not a rule). */
+  private operand(): void {
     this.MANY(() => this.CONSUME(T.AddOp));
-    // The alternatives are built once and reused (chevrotain's recommended OR caching): this runs per leaf.
+    // Alternatives are built once and reused (chevrotain's recommended OR caching): this runs per leaf.
     this.OR(
       (this.primaryAlts ??= {
         DEF: [
@@ -357,15 +355,17 @@ export class GdParser extends CstParser {
             ALT: () => {
               this.CONSUME(T.Identifier);
               this.OPTION(() =>
-                this.OR2([
-                  { ALT: () => this.SUBRULE(this.argList) },
-                  {
-                    ALT: () => {
-                      this.CONSUME(T.Arrow);
-                      this.SUBRULE(this.expression, { LABEL: 'body' });
+                this.OR2(
+                  (this.nameSuffixAlts ??= [
+                    { ALT: () => this.SUBRULE(this.argList) },
+                    {
+                      ALT: () => {
+                        this.CONSUME(T.Arrow);
+                        this.SUBRULE(this.expression, { LABEL: 'body' });
+                      },
                     },
-                  },
-                ]),
+                  ]),
+                ),
               );
             },
           },
@@ -376,10 +376,12 @@ export class GdParser extends CstParser {
       }),
     );
     this.MANY2(() =>
-      this.OR3([{ ALT: () => this.SUBRULE(this.indexSuffix) }, { ALT: () => this.SUBRULE(this.attrSuffix) }]),
+      this.OR3((this.suffixAlts ??= [{ ALT: () => this.SUBRULE(this.indexSuffix) }, { ALT: () => this.SUBRULE(this.attrSuffix) }])),
     );
-  });
+  }
   private primaryAlts?: OrMethodOpts<unknown>;
+  private nameSuffixAlts?: IOrAlt<unknown>[];
+  private suffixAlts?: IOrAlt<unknown>[];
 
   indexSuffix = this.RULE('indexSuffix', () => {
     this.CONSUME(T.LBracket);

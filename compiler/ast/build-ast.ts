@@ -411,17 +411,81 @@ class AstBuilder {
    *   comparison (non-chaining) < `+ -` < `* / @` < prefix sign < `^` (right-assoc) < postfix.
    */
   expression(n: C.ExpressionCstNode): A.Expr {
-    const operands = n.children.operand ?? [];
-    const ops = n.children.BinaryOp ?? [];
-    if (operands.length === 1) return this.operand(operands[0]!);
+    const c = n.children;
+    // Most expressions are a single primary (`1`, `x`, `f(a)`, `[1, 2]`): no ordering needed.
+    if (!c.BinaryOp && !c.AddOp && !c.indexSuffix && !c.attrSuffix && !c.Arrow) return this.primary(c);
+    const { operands, ops } = this.operands(c);
+    if (ops.length === 0) return this.signed(operands[0]!.signs, operands[0]!.atom);
     return new Precedence(this, operands, ops).parse();
   }
 
-  /** An operand with its prefix signs applied (used when no binary operator can claim its atom). */
-  operand(n: C.OperandCstNode): A.Expr {
-    let e = this.atom(n);
-    const signs = n.children.AddOp ?? [];
-    for (let i = signs.length - 1; i >= 0; i--) e = this.unary(this.tok(signs, i), e);
+  /**
+   * Puts an expression's tokens and sub-nodes back in source order (each one starts with a lexed
+   * token, so its offset orders it) and reads them as `operand (op operand)*`.
+   */
+  private operands(c: C.ExpressionCstChildren): { operands: Operand[]; ops: IToken[] } {
+    const items: Item[] = [];
+    const tokens = (ts: readonly IToken[] | undefined, kind: Item['kind']) => {
+      for (const t of ts ?? []) items.push({ at: t.startOffset, kind, tok: t, node: undefined });
+    };
+    const nodes = (ns: readonly CstNode[] | undefined, kind: Item['kind'], first: (n: CstNode) => IToken | undefined) => {
+      for (const node of ns ?? []) items.push({ at: first(node)?.startOffset ?? NaN, kind, tok: undefined, node });
+    };
+    tokens(c.AddOp, 'sign');
+    tokens(c.BinaryOp, 'op');
+    tokens(c.NumberLit, 'primary');
+    tokens(c.StringLit, 'primary');
+    tokens(c.Identifier, 'primary');
+    tokens(c.Arrow, 'arrow');
+    nodes(c.argList, 'args', (x) => (x as C.ArgListCstNode).children.LParen?.[0]);
+    nodes(c.tensorLit, 'primary', (x) => (x as C.TensorLitCstNode).children.LBracket?.[0]);
+    nodes(c.group, 'primary', (x) => (x as C.GroupCstNode).children.LParen?.[0]);
+    nodes(c.indexSuffix, 'suffix', (x) => (x as C.IndexSuffixCstNode).children.LBracket?.[0]);
+    nodes(c.attrSuffix, 'suffix', (x) => (x as C.AttrSuffixCstNode).children.Dot?.[0]);
+    for (const it of items) if (Number.isNaN(it.at)) throw INCOMPLETE;
+    items.sort((x, y) => x.at - y.at);
+
+    const operands: Operand[] = [];
+    const ops: IToken[] = [];
+    let i = 0;
+    for (;;) {
+      const signs: IToken[] = [];
+      while (items[i]?.kind === 'sign') signs.push(items[i++]!.tok!);
+      const p = items[i++];
+      if (!p || p.kind !== 'primary') throw INCOMPLETE;
+      let atom: A.Expr;
+      if (p.node) atom = p.node.name === 'group' ? this.group(p.node as C.GroupCstNode) : this.tensorLit(p.node as C.TensorLitCstNode);
+      else if (p.tok!.tokenType === T.NumberLit) atom = this.numberLit(p.tok!);
+      else if (p.tok!.tokenType === T.StringLit) atom = this.stringLit(p.tok!);
+      else {
+        const name = this.ident(p.tok!);
+        const next = items[i];
+        if (next?.kind === 'args') {
+          i++;
+          const list = next.node as C.ArgListCstNode;
+          const args = this.argList(list);
+          atom = { kind: 'Call', callee: name, args, span: this.span(name.span.start, this.cover(list.children.LParen, [this.argsEnd([list], args)]).end) };
+        } else if (next?.kind === 'arrow') {
+          // `x => body`: the body is the rest of the expression, so it is always the last item.
+          i++;
+          const body = this.expression(this.node(c.body));
+          atom = { kind: 'Lambda', params: [name], body, span: this.span(name.span.start, body.span.end) };
+        } else atom = { kind: 'Name', name: name.name, span: name.span };
+      }
+      while (items[i]?.kind === 'suffix') atom = this.suffix(atom, items[i++]!.node as C.IndexSuffixCstNode | C.AttrSuffixCstNode);
+      operands.push({ signs, atom });
+      const op = items[i++];
+      if (!op) break;
+      if (op.kind !== 'op') throw INCOMPLETE;
+      ops.push(op.tok!);
+    }
+    return { operands, ops };
+  }
+
+  /** `atom` with prefix signs applied, innermost (last written) first. */
+  signed(signs: readonly IToken[], atom: A.Expr): A.Expr {
+    let e = atom;
+    for (let i = signs.length - 1; i >= 0; i--) e = this.unary(signs[i]!, e);
     return e;
   }
 
@@ -439,39 +503,19 @@ class AstBuilder {
     this.diagnostics.push(D.unexpectedToken(this.tokSpan(op), `comparisons do not chain: found a second comparison '${op.image}'`, 'write (a < b) * (b < c) for "both hold"'));
   }
 
-  /** The operand without its signs: the primary with its suffixes applied left to right. */
-  atom(n: C.OperandCstNode): A.Expr {
-    const c = n.children;
-    let e = this.primary(n);
-    if (!c.indexSuffix && !c.attrSuffix) return e;
-    const suffixes: (C.IndexSuffixCstNode | C.AttrSuffixCstNode)[] = [...(c.indexSuffix ?? []), ...(c.attrSuffix ?? [])];
-    // Each suffix starts with its own token (`[` or `.`), which orders them.
-    if (c.indexSuffix && c.attrSuffix) suffixes.sort((a, b) => suffixStart(a) - suffixStart(b));
-    for (const s of suffixes) {
-      if (s.name === 'indexSuffix') {
-        const items = this.indexSuffix(s);
-        const end = this.cover(s.children.LBracket, [items[items.length - 1], s.children.Comma, s.children.RBracket]).end;
-        e = { kind: 'Index', target: e, items, span: this.span(e.span.start, end) };
-      } else {
-        const name = this.attrSuffix(s);
-        e = { kind: 'Attr', target: e, name, span: this.span(e.span.start, name.span.end) };
-      }
+  /** Applies one `[...]` or `.name` suffix to `target`. */
+  private suffix(target: A.Expr, s: C.IndexSuffixCstNode | C.AttrSuffixCstNode): A.Expr {
+    if (s.name === 'indexSuffix') {
+      const items = this.indexSuffix(s);
+      const end = this.cover(s.children.LBracket, [items[items.length - 1], s.children.Comma, s.children.RBracket]).end;
+      return { kind: 'Index', target, items, span: this.span(target.span.start, end) };
     }
-    return e;
+    const name = this.attrSuffix(s);
+    return { kind: 'Attr', target, name, span: this.span(target.span.start, name.span.end) };
   }
 
-  operandAt(ns: readonly C.OperandCstNode[], i: number): C.OperandCstNode {
-    return this.node(ns, i);
-  }
-
-  signs(n: C.OperandCstNode): readonly IToken[] {
-    const s = n.children.AddOp ?? [];
-    for (let i = 0; i < s.length; i++) this.tok(s, i);
-    return s;
-  }
-
-  checkedTok(ts: readonly IToken[], i: number): IToken {
-    return this.tok(ts, i);
+  private numberLit(t: IToken): A.NumberLit {
+    return { kind: 'Number', value: Number(t.image), text: t.image, span: this.tokSpan(t) };
   }
 
   indexSuffix(n: C.IndexSuffixCstNode): A.IndexItem[] {
@@ -496,20 +540,12 @@ class AstBuilder {
     return this.ident(this.tok(n.children.Identifier));
   }
 
-  /** The primary part of an operand (a literal, a name, a call, a lambda, brackets or parentheses). */
-  private primary(n: C.OperandCstNode): A.Expr {
-    const c = n.children;
-    if (c.NumberLit) {
-      const t = this.tok(c.NumberLit);
-      return { kind: 'Number', value: Number(t.image), text: t.image, span: this.tokSpan(t) };
-    }
+  /** An expression that is one primary: a literal, a name, a call, brackets or parentheses. */
+  private primary(c: C.ExpressionCstChildren): A.Expr {
+    if (c.NumberLit) return this.numberLit(this.tok(c.NumberLit));
     if (c.StringLit) return this.stringLit(this.tok(c.StringLit));
     if (c.Identifier) {
       const name = this.ident(this.tok(c.Identifier));
-      if (c.body) {
-        const body = this.expression(this.node(c.body));
-        return { kind: 'Lambda', params: [name], body, span: this.span(name.span.start, body.span.end) };
-      }
       if (!c.argList) return { kind: 'Name', name: name.name, span: name.span };
       const args = this.argList(c.argList[0]!);
       return { kind: 'Call', callee: name, args, span: this.cover(c.Identifier, [this.argsEnd(c.argList, args)]) };
@@ -572,10 +608,18 @@ class AstBuilder {
   }
 }
 
-/** Where an index or attribute suffix starts (its `[` or `.`). */
-function suffixStart(s: C.IndexSuffixCstNode | C.AttrSuffixCstNode): number {
-  const t = s.name === 'indexSuffix' ? s.children.LBracket?.[0] : s.children.Dot?.[0];
-  return t && !Number.isNaN(t.startOffset) ? t.startOffset : -1;
+/** One operand of a flat operator chain: its prefix signs and its atom (primary with suffixes), built. */
+interface Operand {
+  readonly signs: readonly IToken[];
+  readonly atom: A.Expr;
+}
+
+/** A token or sub-node of an expression, with the offset that puts it in source order. */
+interface Item {
+  readonly at: number;
+  readonly kind: 'sign' | 'op' | 'primary' | 'arrow' | 'args' | 'suffix';
+  readonly tok: IToken | undefined;
+  readonly node: CstNode | undefined;
 }
 
 const isToken = (x: CstNode | IToken): x is IToken => (x as IToken).tokenType !== undefined;
@@ -633,14 +677,12 @@ class Precedence {
 
   constructor(
     private readonly b: AstBuilder,
-    private readonly operands: readonly C.OperandCstNode[],
+    private readonly operands: readonly Operand[],
     private readonly ops: readonly IToken[],
   ) {}
 
   parse(): A.Expr {
-    const e = this.comparison();
-    // Every operator is consumed by one of the levels below; anything left would be a builder bug.
-    return e;
+    return this.comparison();
   }
 
   /** The operator after the current operand's atom, if it belongs to `cat`. */
@@ -656,7 +698,7 @@ class Precedence {
       if (seen) this.b.chainedComparison(op);
       seen = true;
       this.advance();
-      left = this.b.binary(this.b.checkedTok(this.ops, this.i - 1), left, this.additive());
+      left = this.b.binary(op, left, this.additive());
     }
     return left;
   }
@@ -665,7 +707,7 @@ class Precedence {
     let left = this.multiplicative();
     for (let op = this.peek(T.AddOp); op; op = this.peek(T.AddOp)) {
       this.advance();
-      left = this.b.binary(this.b.checkedTok(this.ops, this.i - 1), left, this.multiplicative());
+      left = this.b.binary(op, left, this.multiplicative());
     }
     return left;
   }
@@ -674,14 +716,14 @@ class Precedence {
     let left = this.unary();
     for (let op = this.peek(T.MulOp); op; op = this.peek(T.MulOp)) {
       this.advance();
-      left = this.b.binary(this.b.checkedTok(this.ops, this.i - 1), left, this.unary());
+      left = this.b.binary(op, left, this.unary());
     }
     return left;
   }
 
   /** A prefix sign binds looser than `^`: `-x^2` is `-(x^2)`. */
   private unary(): A.Expr {
-    const signs = this.b.signs(this.current());
+    const signs = this.operands[this.i]!.signs;
     if (this.sign < signs.length) {
       const s = signs[this.sign++]!;
       return this.b.unary(s, this.unary());
@@ -691,16 +733,11 @@ class Precedence {
 
   /** `^` is right-associative and its exponent may carry a sign: `a^b^c` = `a^(b^c)`, `2^-1`. */
   private power(): A.Expr {
-    const base = this.b.atom(this.current());
+    const base = this.operands[this.i]!.atom;
     const op = this.peek(T.Caret);
     if (!op) return base;
     this.advance();
     return this.b.binary(op, base, this.unary());
-  }
-
-  /** The operand under the cursor; recovery can leave an operator without one (then the statement is incomplete). */
-  private current(): C.OperandCstNode {
-    return this.b.operandAt(this.operands, this.i);
   }
 
   /** Steps over the operator after the current operand, onto the next operand's first sign. */
