@@ -227,6 +227,7 @@ function checkInit(st: State, declName: string, ann: A.ShapeAnn | null, p: Patte
   const ctx: Ctx = topCtx(where, {
     declShape: c ?? 'unknown',
     unbound: v ? { name: v.name, span: v.ref.span } : { name: declName, span: init.span, wholeShape: true },
+    initRoot: init,
   });
   if (init.kind === 'Name' && isUnknownWord(st, init.name)) {
     const cands = [...INIT_WORDS, ...st.env.scope.visible.keys()];

@@ -70,6 +70,8 @@ export interface Ctx {
   readonly declShape: Shape | 'unknown' | null;
   /** The first unbound dim of the declaration being initialized, when declShape is 'unknown'. */
   readonly unbound: { readonly name: string; readonly span: Span; readonly wholeShape?: boolean } | null;
+  /** The whole initializer expression: the only place a bare `zeros`, `ones` or `uniform` may stand. */
+  readonly initRoot: A.Expr | null;
   readonly locals: ReadonlyMap<string, Local> | null;
   /** Names that exist only inside one solve's controls (its objective's name). */
   readonly solveLocals: ReadonlyMap<string, { readonly sym: Sym; readonly shape: Shape }> | null;
@@ -96,12 +98,13 @@ export function newEnv(scope: GlobalScope): Env {
 }
 
 /** A context for a top-level expression. */
-export function topCtx(where: Where, opts: Partial<Pick<Ctx, 'inObjective' | 'declShape' | 'unbound' | 'solveLocals'>> = {}): Ctx {
+export function topCtx(where: Where, opts: Partial<Pick<Ctx, 'inObjective' | 'declShape' | 'unbound' | 'solveLocals' | 'initRoot'>> = {}): Ctx {
   return {
     where,
     inObjective: opts.inObjective ?? false,
     declShape: opts.declShape ?? null,
     unbound: opts.unbound ?? null,
+    initRoot: opts.initRoot ?? null,
     locals: null,
     solveLocals: opts.solveLocals ?? null,
     record: true,
@@ -264,6 +267,10 @@ function inferName(env: Env, ctx: Ctx, e: A.NameRef): Shape | null {
   }
   if (Object.hasOwn(CONST_NAMES, name)) return [];
   if (INIT_WORDS.includes(name)) {
+    if (ctx.initRoot !== e) {
+      report(env, ctx, nameIsNotAValue(name, 'an initializer', e.span, `a bare '${name}' must be the whole initializer; inside expressions write ${name === 'uniform' ? 'rand(...)' : `${name}()`} (it takes the declared shape) or ${name === 'uniform' ? 'rand' : name}([...])`));
+      return null;
+    }
     if (ctx.declShape === 'unknown') {
       reportUnbound(env, ctx, e.span);
       return null;

@@ -157,3 +157,12 @@ describe('dims', () => {
     expect(codes(`param q: [4] in simplex(2) = 0.5\n${S('q')}`)).toEqual(['GD3009']);
   });
 });
+
+describe('initializer words', () => {
+  it('a bare zeros/ones/uniform is only the whole initializer; calls take the declared shape anywhere in it', () => {
+    ok('param p: [4] in simplex = uniform\nparam q: [4] = ones() * 0.5 + zeros([4])\nminimize f = sum(p * q) over p, q by gd(lr: 0.1) for 3 steps\n');
+    const d = oneError('param q: [4] = ones * 0.5\nminimize f = sum(q^2) over q by gd(lr: 0.1) for 3 steps\n', 'GD2022');
+    expect(d.message).toBe("'ones' is an initializer, not a value");
+    expect(codes('param q: [4] = zeros\nlet z = zeros\nminimize f = sum(q^2) over q by gd(lr: 0.1) for 3 steps\n')).toEqual(['GD2022']);
+  });
+});
