@@ -1,8 +1,10 @@
 /** The explicit command table oclif loads (package.json oclif.commands): one entry per `gd` subcommand. */
 import Check from './check.js';
 import Compile from './compile.js';
+import Run from './run.js';
 
 export const commands = {
   check: Check,
   compile: Compile,
+  run: Run,
 };
