@@ -225,6 +225,15 @@ export async function runProgram(checked: CheckedProgram, opts: RunOptions): Pro
     await initialize(checked, opts, files, st, resume);
 
     const ctx: LoopContext = { checked, opts, st, folder, metrics, recordWriters: new Map(), backend: backendName, program };
+    if (folder) {
+      // A resumed run rewrites its record files from the checkpoint, dropping rows logged after it.
+      const recordColumns = new Map([...solves.values()].flatMap((s) => s.ctl.records.map((r) => [r.file, r.items] as const)));
+      for (const [file, rows] of st.records) {
+        const w = new CsvWriter(folder.path(file), recordColumns.get(file) ?? []);
+        w.start(rows);
+        ctx.recordWriters.set(file, w);
+      }
+    }
     for (; st.planIndex < checked.plan.length; st.planIndex++, st.t = 0) {
       const item = checked.plan[st.planIndex]!;
       switch (item.kind) {
@@ -568,7 +577,8 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
     }
   };
   const wantsObserve = () => (ctl.logEvery !== null && st.t % ctl.logEvery === 0) || ctl.records.some((r) => st.t % r.every === 0);
-  let lastLoggedStep = -1;
+  // Every checkpoint is taken after step t's logging, so a resumed solve must not log step t again.
+  let lastLoggedStep = resume && ctl.logEvery !== null && st.t % ctl.logEvery === 0 ? st.globalStep : -1;
   const observeAndLog = async () => {
     const o = await observe(ctx, obs, sp, st.t);
     if (ctl.logEvery !== null && st.t % ctl.logEvery === 0) {
@@ -579,7 +589,7 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
     return o;
   };
   try {
-    if (st.t === 0 && wantsObserve()) await observeAndLog();
+    if (st.t === 0 && !resume && wantsObserve()) await observeAndLog();
     let lastYield = Date.now();
     while (total === null || st.t < total) {
       // The step loop runs on microtasks only; yielding to the event loop now and then lets signal

@@ -53,8 +53,9 @@ describe('gd run reliability', () => {
     const full = await runProgram(checked, opts(checked, { seed: 7, outDir: join(tmp(), 'full') }));
     expect(full.status).toBe('ok');
     expect(full.steps).toBe(55);
-    // Interrupt in each solve: mid-way through adam (moments and batch order in flight) and in langevin (noise).
-    for (const cutAt of [23, 47]) {
+    // Interrupt mid-way through adam (moments and batch order in flight), at the boundary between the
+    // solves, in langevin (noise) and exactly at one of its periodic checkpoints.
+    for (const cutAt of [23, 40, 47, 50]) {
       const dir = join(tmp(), `cut${cutAt}`);
       const ctl = new AbortController();
       const cut = await runProgram(checked, opts(checked, { seed: 7, outDir: dir, signal: ctl.signal, onProgress: (p) => p.globalStep === cutAt && ctl.abort() }));

@@ -187,6 +187,33 @@ describe('runProgram', () => {
     expect(Array.from(from20.params['w']!.data)).toEqual(Array.from(full.params['w']!.data));
   });
 
+  it('resumes bit-for-bit at a solve boundary and at a periodic checkpoint, without repeating log rows', async () => {
+    const n = 12;
+    const d = 3;
+    const xInit = call('randn', { seed: num(1) });
+    const yInit = call('randn', { seed: num(2) });
+    const first = solveItem({ objective: 'loss', target: 'w', steps: 20, logEvery: 5, checkpointEvery: 5 });
+    const second = solveItem({ objective: 'loss', target: 'w', steps: 10, logEvery: 5, checkpointEvery: 5, phase: 'noisy' });
+    const checked = checkedProgram([dataSym('X', [n, d], { expr: xInit }), dataSym('y', [n], { expr: yInit }), paramSym('w', [d])], [first, second]);
+    const programs = new Map([
+      [first, leastSquaresStep(n, d, { lr: 0.05, beta: 0.9 })],
+      [second, leastSquaresStep(n, d, { lr: 0.01, beta: 0.5, noise: 0.05 })],
+    ]);
+    const o = (dir: string): RunOptions => ({ backend: 'wasm', seed: 2, outDir: dir, compileStep: (item) => programs.get(item)! });
+    const full = await runProgram(checked, o(join(tmp(), 'full')));
+    expect(full.log.map((r) => r.step)).toEqual([0, 5, 10, 15, 20, 20, 25, 30]);
+    for (const cutAt of [10, 20, 25]) {
+      const dir = join(tmp(), `cut${cutAt}`);
+      const ctl = new AbortController();
+      const cut = await runProgram(checked, { ...o(dir), signal: ctl.signal, onProgress: (p) => p.globalStep === cutAt && ctl.abort() });
+      expect(cut.status).toBe('interrupted');
+      const resumed = await runProgram(checked, { ...o(dir), resumeFrom: dir });
+      expect(resumed.log).toEqual(full.log);
+      expect(Array.from(resumed.params['w']!.data)).toEqual(Array.from(full.params['w']!.data));
+      expect(readFileSync(join(dir, 'metrics.csv'), 'utf8')).toBe(readFileSync(join(full.runDir!, 'metrics.csv'), 'utf8'));
+    }
+  });
+
   it('refuses a checkpoint from another seed or program with GD4008', async () => {
     const { checked } = lsq(8, 2, 10, { checkpointEvery: 5 });
     const sp = leastSquaresStep(8, 2, { lr: 0.1, beta: 0 });
