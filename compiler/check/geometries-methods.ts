@@ -117,6 +117,7 @@ export const CORE_GEOMETRIES: Readonly<Record<string, GeometryInfo>> = {
   precondition: geo('precondition', ['param', 'particles'], 'precondition', 'x ← x − lr·P·g, or x ← x − lr·∇h*(g) with `dual: hstar`'),
   lp: geo('lp', ['param'], 'lp', 'steepest descent in the l_p norm', ['normalized', 'scaled'], ['scaled']),
   linf: geo('linf', ['param'], 'none', 'steepest descent in the l∞ norm: sign(g)', ['normalized', 'scaled'], ['scaled']),
+  l1: geo('l1', ['param'], 'none', 'steepest descent in the l1 norm (moves the largest coordinate)', ['normalized', 'scaled'], ['scaled']),
   l2: geo('l2', ['param'], 'none', 'steepest descent in the l2 norm (`normalized`: g/|g|)', ['normalized', 'scaled'], ['scaled']),
   wasserstein: geo('wasserstein', ['particles'], 'none', 'the Wasserstein gradient of the first variation (implied for particles)'),
   layerwise: geo('layerwise', ['param'], 'layerwise', 'one norm per target block (frobenius, spectral, l2, linf); used by dsgd'),

@@ -261,7 +261,8 @@ function checkGeometry(st: State, g: A.GeometryAnn, target: TargetSym, targetCou
   const named = g.args.filter((a) => a.name !== null);
   // Named options common to the flag-style geometries (`scaled: true`).
   const namedAllowed = new Set(info.options ?? []);
-  if (info.args === 'mirror') namedAllowed.add('newton');
+  if (info.args === 'mirror') namedAllowed.add('newton').add('map');
+  if (info.args === 'lp') namedAllowed.add('p');
   if (info.args === 'precondition') namedAllowed.add('dual');
   for (const a of named) {
     if (!namedAllowed.has(a.name!.name)) {
@@ -296,14 +297,16 @@ function checkGeometry(st: State, g: A.GeometryAnn, target: TargetSym, targetCou
       }
       return true;
     case 'lp': {
-      if (positional.length !== 1) {
+      const pArg = named.find((a) => a.name!.name === 'p');
+      const all = pArg ? [...positional, pArg] : positional;
+      if (all.length !== 1) {
         diag(st, unknownGeometryOption(name, `${positional.length} arguments`, g.span, 'write lp(p) with p >= 1, e.g. lp(3)'));
         return false;
       }
-      const p = evalScalarConst(st, positional[0]!.value, 'the exponent of lp');
+      const p = evalScalarConst(st, all[0]!.value, 'the exponent of lp');
       if (p === null) return false;
       if (!(p >= 1)) {
-        diag(st, unknownGeometryOption(name, `p = ${p}`, positional[0]!.span, 'p must be at least 1 (lp(1) is sign-of-largest, linf is sign)'));
+        diag(st, unknownGeometryOption(name, `p = ${p}`, all[0]!.span, 'p must be at least 1 (lp(1) is sign-of-largest, linf is sign)'));
         return false;
       }
       return true;
@@ -321,8 +324,10 @@ function checkGeometry(st: State, g: A.GeometryAnn, target: TargetSym, targetCou
       }
       return true;
     }
-    case 'mirror':
-      return checkMirror(st, g, positional, target);
+    case 'mirror': {
+      const mapArg = named.find((a) => a.name!.name === 'map');
+      return checkMirror(st, g, mapArg ? [...positional, mapArg] : positional, target);
+    }
     case 'precondition':
       return checkPrecondition(st, g, positional, named, target);
   }
@@ -367,34 +372,54 @@ function checkMirror(st: State, g: A.GeometryAnn, positional: readonly A.Arg[], 
   return true;
 }
 
-/** `potential(phi)` / `dual: hstar`: a def of one argument, checked at the target's shape. */
+/** `potential(phi)` / `dual: hstar`: a def of one argument or a one-parameter lambda, checked at the target's shape. */
 function checkFunctionArg(st: State, args: readonly A.Arg[], at: A.Expr['span'], what: string, shape: Shape, result: 'scalar' | 'same'): boolean {
   const f = args[0]?.value;
-  if (args.length !== 1 || !f || f.kind !== 'Name') {
-    diag(st, invalidArgument(`${what} takes the name of a def of one argument`, f?.span ?? at, `write e.g. def phi(x) = sum(x^4) and ${what}(phi)`));
-    return false;
+  let body: A.Expr;
+  let ctx: Ctx;
+  let label: string;
+  if (args.length === 1 && f?.kind === 'Lambda') {
+    if (f.params.length !== 1) {
+      diag(st, invalidArgument(`the function given to ${what} must take one parameter, but it takes ${f.params.length}`, f.span));
+      return false;
+    }
+    const p = f.params[0]!;
+    let sym = st.env.lambdaSyms.get(p);
+    if (!sym) {
+      sym = { kind: 'local', name: p.name, span: p.span };
+      st.env.lambdaSyms.set(p, sym);
+    }
+    body = f.body;
+    ctx = { ...topCtx('step'), locals: new Map([[p.name, { sym, shape }]]), record: false };
+    label = 'the lambda';
+  } else {
+    if (args.length !== 1 || !f || f.kind !== 'Name') {
+      diag(st, invalidArgument(`${what} takes the name of a def of one argument, or a lambda (x) => ...`, f?.span ?? at, `write e.g. def phi(x) = sum(x^4) and ${what}(phi)`));
+      return false;
+    }
+    const def = st.env.defs.get(f.name);
+    if (!def) {
+      diag(st, invalidArgument(`'${f.name}' is not a def`, f.span, `declare it: def ${f.name}(x) = ...`));
+      return false;
+    }
+    st.env.refs.set(f, def.sym);
+    const decl = def.sym.decl;
+    if (decl.params.length !== 1) {
+      diag(st, invalidArgument(`'${f.name}' must take one argument, but it takes ${decl.params.length}`, f.span));
+      return false;
+    }
+    body = decl.body;
+    ctx = { ...topCtx('step'), locals: new Map([[decl.params[0]!.name, { sym: def.params[0]!, shape }]]), record: false, defStack: [{ name: f.name, callSpan: f.span }] };
+    label = `'${f.name}'`;
   }
-  const def = st.env.defs.get(f.name);
-  if (!def) {
-    diag(st, invalidArgument(`'${f.name}' is not a def`, f.span, `declare it: def ${f.name}(x) = ...`));
-    return false;
-  }
-  st.env.refs.set(f, def.sym);
-  const decl = def.sym.decl;
-  if (decl.params.length !== 1) {
-    diag(st, invalidArgument(`'${f.name}' must take one argument, but it takes ${decl.params.length}`, f.span));
-    return false;
-  }
-  const locals = new Map([[decl.params[0]!.name, { sym: def.params[0]!, shape }]]);
-  const ctx: Ctx = { ...topCtx('step'), locals, record: false, defStack: [{ name: f.name, callSpan: f.span }] };
-  const s = inferShape(st.env, ctx, decl.body);
+  const s = inferShape(st.env, ctx, body);
   if (s === null) return false;
   if (result === 'scalar' && s.length !== 0) {
-    diag(st, nonScalarObjective(`the potential '${f.name}'`, s, f.span));
+    diag(st, nonScalarObjective(`the potential ${label}`, s, f.span));
     return false;
   }
   if (result === 'same' && !sameShape(s, shape)) {
-    diag(st, shapeMismatch(`'${f.name}' must map a gradient to a direction of the same shape`, shape, s, f.span));
+    diag(st, shapeMismatch(`${label} must map a gradient to a direction of the same shape`, shape, s, f.span));
     return false;
   }
   return true;

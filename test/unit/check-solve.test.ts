@@ -181,3 +181,16 @@ describe('entropy terms', () => {
     expect(codes(`${TH}minimize F = mean(th^2) + entropy(th) + entropy(th, estimator: gaussian) over th by gd(lr: 0.1) for 3 steps\n`)).toEqual(['GD2027']);
   });
 });
+
+describe('geometry argument spellings the step lowering accepts', () => {
+  it('lambdas for potential(...) and dual:, named p: and map:, and l1', () => {
+    ok(`${P}minimize f = ${L} over w in mirror(potential((x) => sum(x^4))) by gd(lr: 0.1) for 3 steps\n`);
+    ok(`${P}minimize f = ${L} over w in precondition(dual: (g) => g / (1 + norm(g))) by gd(lr: 0.1) for 3 steps\n`);
+    ok(`${P}minimize f = ${L} over w in lp(p: 4) by gd(lr: 0.1) for 3 steps\n`);
+    ok(`${P}minimize f = ${L} over w in mirror(map: quadratic) by gd(lr: 0.1) for 3 steps\n`);
+    ok(`${P}minimize f = ${L} over w in l1 by gd(lr: 0.1) for 3 steps\n`);
+    expect(codes(`${P}minimize f = ${L} over w in mirror(potential((x) => x^4)) by gd(lr: 0.1) for 3 steps\n`)).toEqual(['GD2009']);
+    expect(codes(`${P}minimize f = ${L} over w in precondition(dual: (g) => sum(g)) by gd(lr: 0.1) for 3 steps\n`)).toEqual(['GD2003']);
+    expect(codes(`${P}minimize f = ${L} over w in lp(0.5) by gd(lr: 0.1) for 3 steps\n`)).toEqual(['GD3013']);
+  });
+});
