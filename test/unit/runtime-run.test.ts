@@ -214,6 +214,39 @@ describe('runProgram', () => {
     }
   });
 
+  it('until COND max N: stops before the first step at which COND holds, or at the cap', async () => {
+    const mk = (b: GraphBuilder) => {
+      const w = b.input('w', [2], 'param');
+      return { w, loss: b.sum(b.mul(w, w)) };
+    };
+    const s = new GraphBuilder();
+    const o = mk(s);
+    s.output('w', s.sub(o.w, s.mul(0.2, o.w)), 'update'); // gd(lr: 0.1) on sum(w^2)
+    s.output('loss', o.loss, 'objective');
+    const ob = new GraphBuilder();
+    ob.output('loss', mk(ob).loss, 'objective');
+    const ub = new GraphBuilder();
+    ub.output('cond', ub.op('lt', [mk(ub).loss, ub.const(1e-4)]), 'cond');
+    const sp: StepProgram = { objective: 'loss', sense: 'minimize', targets: ['w'], step: s.build(), observe: ob.build(), until: ub.build(), state: [], logItems: [] };
+    const wInit: A.Expr = { kind: 'Tensor', elements: [num(1), num(-2)], span: span() };
+    const run = (max: number | null) => {
+      const item = { ...solveItem({ objective: 'loss', target: 'w', steps: 1 }), steps: { kind: 'until' as const, cond: num(0), max } };
+      return runProgram(checkedProgram([paramSym('w', [2], wInit)], [item]), base(sp));
+    };
+    // float32 reference: the number of steps until sum(w^2) < 1e-4.
+    let a = Math.fround(1);
+    let b = Math.fround(-2);
+    let k = 0;
+    while (Math.fround(Math.fround(a * a) + Math.fround(b * b)) >= 1e-4) {
+      a = Math.fround(a - Math.fround(0.2 * a));
+      b = Math.fround(b - Math.fround(0.2 * b));
+      k++;
+    }
+    expect((await run(null)).steps).toBe(k);
+    expect((await run(1000)).steps).toBe(k);
+    expect((await run(5)).steps).toBe(5);
+  });
+
   it('refuses a checkpoint from another seed or program with GD4008', async () => {
     const { checked } = lsq(8, 2, 10, { checkpointEvery: 5 });
     const sp = leastSquaresStep(8, 2, { lr: 0.1, beta: 0 });
