@@ -6,15 +6,6 @@ export interface ProgramCstNode extends CstNode {
 }
 
 export type ProgramCstChildren = {
-  statement?: StatementCstNode[];
-};
-
-export interface StatementCstNode extends CstNode {
-  name: "statement";
-  children: StatementCstChildren;
-}
-
-export type StatementCstChildren = {
   dimDecl?: DimDeclCstNode[];
   constDecl?: ConstDeclCstNode[];
   dataDecl?: DataDeclCstNode[];
@@ -211,8 +202,13 @@ export type SolveStmtCstChildren = {
   target: (TargetCstNode)[];
   Comma?: IToken[];
   KwBy: IToken[];
-  method: MethodCstNode[];
-  control?: ControlCstNode[];
+  method: IToken[];
+  argList?: ArgListCstNode[];
+  forClause?: ForClauseCstNode[];
+  untilClause?: UntilClauseCstNode[];
+  logClause?: LogClauseCstNode[];
+  recordClause?: RecordClauseCstNode[];
+  checkpointClause?: CheckpointClauseCstNode[];
 };
 
 export interface TargetCstNode extends CstNode {
@@ -235,29 +231,6 @@ export type GeometryCstChildren = {
   name: IToken[];
   argList?: ArgListCstNode[];
   flag?: IToken[];
-};
-
-export interface MethodCstNode extends CstNode {
-  name: "method";
-  children: MethodCstChildren;
-}
-
-export type MethodCstChildren = {
-  Identifier: IToken[];
-  argList?: ArgListCstNode[];
-};
-
-export interface ControlCstNode extends CstNode {
-  name: "control";
-  children: ControlCstChildren;
-}
-
-export type ControlCstChildren = {
-  forClause?: ForClauseCstNode[];
-  untilClause?: UntilClauseCstNode[];
-  logClause?: LogClauseCstNode[];
-  recordClause?: RecordClauseCstNode[];
-  checkpointClause?: CheckpointClauseCstNode[];
 };
 
 export interface ForClauseCstNode extends CstNode {
@@ -344,7 +317,20 @@ export type PhaseStmtCstChildren = {
   KwPhase: IToken[];
   Identifier: IToken[];
   LBrace: IToken[];
-  statement?: StatementCstNode[];
+  dimDecl?: DimDeclCstNode[];
+  constDecl?: ConstDeclCstNode[];
+  dataDecl?: DataDeclCstNode[];
+  paramDecl?: ParamDeclCstNode[];
+  particlesDecl?: ParticlesDeclCstNode[];
+  letDecl?: LetDeclCstNode[];
+  defDecl?: DefDeclCstNode[];
+  solveStmt?: SolveStmtCstNode[];
+  phaseStmt?: PhaseStmtCstNode[];
+  pruneStmt?: PruneStmtCstNode[];
+  initStmt?: InitStmtCstNode[];
+  saveStmt?: SaveStmtCstNode[];
+  importStmt?: ImportStmtCstNode[];
+  useStmt?: UseStmtCstNode[];
   RBrace: IToken[];
 };
 
@@ -496,25 +482,15 @@ export interface ArgListCstNode extends CstNode {
 
 export type ArgListCstChildren = {
   LParen: IToken[];
-  arg?: (ArgCstNode)[];
+  Identifier?: IToken[];
+  Colon?: IToken[];
+  expression?: ExpressionCstNode[];
   Comma?: IToken[];
   RParen: IToken[];
 };
 
-export interface ArgCstNode extends CstNode {
-  name: "arg";
-  children: ArgCstChildren;
-}
-
-export type ArgCstChildren = {
-  Identifier?: IToken[];
-  Colon?: IToken[];
-  expression: ExpressionCstNode[];
-};
-
 export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   program(children: ProgramCstChildren, param?: IN): OUT;
-  statement(children: StatementCstChildren, param?: IN): OUT;
   dimDecl(children: DimDeclCstChildren, param?: IN): OUT;
   constDecl(children: ConstDeclCstChildren, param?: IN): OUT;
   dataDecl(children: DataDeclCstChildren, param?: IN): OUT;
@@ -532,8 +508,6 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   solveStmt(children: SolveStmtCstChildren, param?: IN): OUT;
   target(children: TargetCstChildren, param?: IN): OUT;
   geometry(children: GeometryCstChildren, param?: IN): OUT;
-  method(children: MethodCstChildren, param?: IN): OUT;
-  control(children: ControlCstChildren, param?: IN): OUT;
   forClause(children: ForClauseCstChildren, param?: IN): OUT;
   untilClause(children: UntilClauseCstChildren, param?: IN): OUT;
   logClause(children: LogClauseCstChildren, param?: IN): OUT;
@@ -553,5 +527,4 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   group(children: GroupCstChildren, param?: IN): OUT;
   tensorLit(children: TensorLitCstChildren, param?: IN): OUT;
   argList(children: ArgListCstChildren, param?: IN): OUT;
-  arg(children: ArgCstChildren, param?: IN): OUT;
 }

@@ -14,13 +14,15 @@ export class GdParser extends CstParser {
 
   // ── Program and statements ────────────────────────────────────────────────
 
+  /** Statements are alternatives of this repetition directly (no `statement` node: one CST node fewer per statement). */
   program = this.RULE('program', () => {
-    this.MANY(() => this.SUBRULE(this.statement));
+    this.MANY(() => this.OR((this.topStatements ??= this.statementAlternatives())));
   });
+  private topStatements?: OrMethodOpts<unknown>;
 
-  statement = this.RULE('statement', () => {
-    this.OR(
-      (this.statementAlts ??= {
+  /** The statement alternatives, for `program` and for `phase` bodies (each site caches its own copy). */
+  private statementAlternatives(): OrMethodOpts<unknown> {
+    return {
       DEF: [
         { ALT: () => this.SUBRULE(this.dimDecl) },
         { ALT: () => this.SUBRULE(this.constDecl) },
@@ -38,10 +40,8 @@ export class GdParser extends CstParser {
         { ALT: () => this.SUBRULE(this.useStmt) },
       ],
       ERR_MSG: 'a statement',
-    }),
-    );
-  });
-  private statementAlts?: OrMethodOpts<unknown>;
+    };
+  }
 
   dimDecl = this.RULE('dimDecl', () => {
     this.CONSUME(T.Dim);
@@ -175,9 +175,26 @@ export class GdParser extends CstParser {
       this.SUBRULE2(this.target);
     });
     this.CONSUME(T.By);
-    this.SUBRULE(this.method);
-    this.MANY2(() => this.SUBRULE(this.control));
+    // The method, inline: `gd(lr: 0.1)` or `gd`.
+    this.CONSUME2(T.Identifier, { LABEL: 'method' });
+    this.OPTION(() => this.SUBRULE(this.argList));
+    // Controls are alternatives of this repetition directly (no `control` node).
+    this.MANY2(() =>
+      this.OR2(
+        (this.controlAlts ??= {
+          DEF: [
+            { ALT: () => this.SUBRULE(this.forClause) },
+            { ALT: () => this.SUBRULE(this.untilClause) },
+            { ALT: () => this.SUBRULE(this.logClause) },
+            { ALT: () => this.SUBRULE(this.recordClause) },
+            { ALT: () => this.SUBRULE(this.checkpointClause) },
+          ],
+          ERR_MSG: 'a run-control clause',
+        }),
+      ),
+    );
   });
+  private controlAlts?: OrMethodOpts<unknown>;
 
   target = this.RULE('target', () => {
     this.CONSUME(T.Identifier);
@@ -194,24 +211,6 @@ export class GdParser extends CstParser {
     this.MANY({
       GATE: () => this.LA(1).tokenType === T.Identifier,
       DEF: () => this.CONSUME2(T.Identifier, { LABEL: 'flag' }),
-    });
-  });
-
-  method = this.RULE('method', () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.argList));
-  });
-
-  control = this.RULE('control', () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.SUBRULE(this.forClause) },
-        { ALT: () => this.SUBRULE(this.untilClause) },
-        { ALT: () => this.SUBRULE(this.logClause) },
-        { ALT: () => this.SUBRULE(this.recordClause) },
-        { ALT: () => this.SUBRULE(this.checkpointClause) },
-      ],
-      ERR_MSG: 'a run-control clause',
     });
   });
 
@@ -275,11 +274,13 @@ export class GdParser extends CstParser {
 
   // ── Run-level statements ──────────────────────────────────────────────────
 
+  private phaseStatements?: OrMethodOpts<unknown>;
+
   phaseStmt = this.RULE('phaseStmt', () => {
     this.CONSUME(T.Phase);
     this.CONSUME(T.Identifier);
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.statement));
+    this.MANY(() => this.OR((this.phaseStatements ??= this.statementAlternatives())));
     this.CONSUME(T.RBrace);
   });
 
@@ -444,27 +445,30 @@ export class GdParser extends CstParser {
     this.CONSUME(T.RBracket);
   });
 
-  /** `( args )` of a call, a method, a geometry or a domain. */
+  /**
+   * `( args )` of a call, a method, a geometry or a domain; each argument is `value` or `name: value`.
+   * Arguments are not nodes of their own: the builder pairs each `name:` with the expression of the
+   * same comma-separated position.
+   */
   argList = this.RULE('argList', () => {
     this.CONSUME(T.LParen);
-    this.OPTION(() => {
-      this.SUBRULE(this.arg);
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.arg);
-      });
-    });
+    this.OPTION(() =>
+      this.AT_LEAST_ONE_SEP(
+        (this.argDef ??= {
+          SEP: T.Comma,
+          DEF: () => {
+            this.OPTION2(() => {
+              this.CONSUME(T.Identifier);
+              this.CONSUME(T.Colon);
+            });
+            this.SUBRULE(this.expression);
+          },
+        }),
+      ),
+    );
     this.CONSUME(T.RParen);
   });
-
-  /** `value` or `name: value`. */
-  arg = this.RULE('arg', () => {
-    this.OPTION(() => {
-      this.CONSUME(T.Identifier);
-      this.CONSUME(T.Colon);
-    });
-    this.SUBRULE(this.expression);
-  });
+  private argDef?: AtLeastOneSepMethodOpts<unknown>;
 }
 
 /** The one parser instance (chevrotain parsers are reusable; self-analysis runs once). */

@@ -119,39 +119,38 @@ class AstBuilder {
   // ── Program and statements ────────────────────────────────────────────────
 
   program(n: C.ProgramCstNode): A.Program {
-    const body = this.statements(n.children.statement);
+    const body = this.statements(n.children);
     return { kind: 'Program', file: this.file, body, span: this.span(0, this.text.length) };
   }
 
-  private statements(ns: readonly C.StatementCstNode[] | undefined): A.Stmt[] {
+  /**
+   * The statements among a node's children (the program's or a phase's), in source order. The CST
+   * groups them by kind; each starts with its keyword, whose offset orders them. A statement left
+   * incomplete by error recovery is skipped.
+   */
+  private statements(c: C.ProgramCstChildren): A.Stmt[] {
+    const found: { at: number; build: () => A.Stmt }[] = [];
+    const add = <N extends CstNode>(ns: readonly N[] | undefined, build: (n: N) => A.Stmt) => {
+      for (const node of ns ?? []) found.push({ at: ownStart(node), build: () => build(node) });
+    };
+    add(c.dimDecl, (x) => this.dimDecl(x));
+    add(c.constDecl, (x) => this.constDecl(x));
+    add(c.dataDecl, (x) => this.dataDecl(x));
+    add(c.paramDecl, (x) => this.paramDecl(x));
+    add(c.particlesDecl, (x) => this.particlesDecl(x));
+    add(c.letDecl, (x) => this.letDecl(x));
+    add(c.defDecl, (x) => this.defDecl(x));
+    add(c.solveStmt, (x) => this.solveStmt(x));
+    add(c.phaseStmt, (x) => this.phaseStmt(x));
+    add(c.pruneStmt, (x) => this.pruneStmt(x));
+    add(c.initStmt, (x) => this.initStmt(x));
+    add(c.saveStmt, (x) => this.saveStmt(x));
+    add(c.importStmt, (x) => this.importStmt(x));
+    add(c.useStmt, (x) => this.useStmt(x));
+    found.sort((x, y) => x.at - y.at);
     const out: A.Stmt[] = [];
-    for (const s of ns ?? []) {
-      try {
-        out.push(this.statement(s));
-      } catch (e) {
-        if (!(e instanceof Incomplete)) throw e;
-      }
-    }
+    for (const f of found) out.push(...this.optional(f.build));
     return out;
-  }
-
-  statement(n: C.StatementCstNode): A.Stmt {
-    const c = n.children;
-    if (c.dimDecl) return this.dimDecl(c.dimDecl[0]!);
-    if (c.constDecl) return this.constDecl(c.constDecl[0]!);
-    if (c.dataDecl) return this.dataDecl(c.dataDecl[0]!);
-    if (c.paramDecl) return this.paramDecl(c.paramDecl[0]!);
-    if (c.particlesDecl) return this.particlesDecl(c.particlesDecl[0]!);
-    if (c.letDecl) return this.letDecl(c.letDecl[0]!);
-    if (c.defDecl) return this.defDecl(c.defDecl[0]!);
-    if (c.solveStmt) return this.solveStmt(c.solveStmt[0]!);
-    if (c.phaseStmt) return this.phaseStmt(c.phaseStmt[0]!);
-    if (c.pruneStmt) return this.pruneStmt(c.pruneStmt[0]!);
-    if (c.initStmt) return this.initStmt(c.initStmt[0]!);
-    if (c.saveStmt) return this.saveStmt(c.saveStmt[0]!);
-    if (c.importStmt) return this.importStmt(c.importStmt[0]!);
-    if (c.useStmt) return this.useStmt(c.useStmt[0]!);
-    throw INCOMPLETE;
   }
 
   dimDecl(n: C.DimDeclCstNode): A.DimDecl {
@@ -268,8 +267,8 @@ class AstBuilder {
     const name = this.ident(this.tok(c.Identifier));
     const objective = this.expression(this.node(c.expression));
     const targets = (c.target ?? []).map((t) => this.target(t));
-    const method = this.method(this.node(c.method));
-    const controls = (c.control ?? []).flatMap((x) => this.optional(() => this.control(x)));
+    const method = this.method(c);
+    const controls = this.controls(c);
     const sense = c.KwMaximize ? 'maximize' : 'minimize';
     return { kind: 'Solve', sense, name, objective, targets, method, controls, span: this.cover(c.KwMaximize ?? c.KwMinimize, [method, ...controls]) };
   }
@@ -299,21 +298,26 @@ class AstBuilder {
     return { kind: 'Geometry', name, args, flags, span: this.cover(c.name, [this.argsEnd(c.argList, args), c.flag]) };
   }
 
-  method(n: C.MethodCstNode): A.MethodAnn {
-    const c = n.children;
-    const name = this.ident(this.tok(c.Identifier));
+  /** The method, written inline in the solve statement: `by gd(lr: 0.1)`. */
+  private method(c: C.SolveStmtCstChildren): A.MethodAnn {
+    const name = this.ident(this.tok(c.method));
     const args = c.argList ? this.argList(c.argList[0]!) : [];
-    return { kind: 'Method', name, args, span: this.cover(c.Identifier, [this.argsEnd(c.argList, args)]) };
+    return { kind: 'Method', name, args, span: this.cover(c.method, [this.argsEnd(c.argList, args)]) };
   }
 
-  control(n: C.ControlCstNode): A.Control {
-    const c = n.children;
-    if (c.forClause) return this.forClause(c.forClause[0]!);
-    if (c.untilClause) return this.untilClause(c.untilClause[0]!);
-    if (c.logClause) return this.logClause(c.logClause[0]!);
-    if (c.recordClause) return this.recordClause(c.recordClause[0]!);
-    if (c.checkpointClause) return this.checkpointClause(c.checkpointClause[0]!);
-    throw INCOMPLETE;
+  /** The control clauses in source order (the CST groups them by kind); an incomplete one is dropped. */
+  private controls(c: C.SolveStmtCstChildren): A.Control[] {
+    const found: { at: number; build: () => A.Control }[] = [];
+    const add = <N extends CstNode>(ns: readonly N[] | undefined, build: (n: N) => A.Control) => {
+      for (const node of ns ?? []) found.push({ at: ownStart(node), build: () => build(node) });
+    };
+    add(c.forClause, (x) => this.forClause(x));
+    add(c.untilClause, (x) => this.untilClause(x));
+    add(c.logClause, (x) => this.logClause(x));
+    add(c.recordClause, (x) => this.recordClause(x));
+    add(c.checkpointClause, (x) => this.checkpointClause(x));
+    found.sort((x, y) => x.at - y.at);
+    return found.flatMap((f) => this.optional(f.build));
   }
 
   forClause(n: C.ForClauseCstNode): A.Control {
@@ -363,7 +367,7 @@ class AstBuilder {
   phaseStmt(n: C.PhaseStmtCstNode): A.PhaseStmt {
     const c = n.children;
     const name = this.ident(this.tok(c.Identifier));
-    const body = this.statements(c.statement);
+    const body = this.statements(c);
     return { kind: 'Phase', name, body, span: this.cover(c.KwPhase, [name, c.LBrace, body[body.length - 1], c.RBrace]) };
   }
 
@@ -582,9 +586,27 @@ class AstBuilder {
     return { kind: 'Tensor', elements, span: this.cover(c.LBracket, [elements[elements.length - 1], c.Comma, c.RBracket]) };
   }
 
-  /** Arguments, with the two syntactic rules on them: positionals first (GD1010), no name twice (GD1011). */
+  /**
+   * Arguments, with the two syntactic rules on them: positionals first (GD1010), no name twice
+   * (GD1011). The CST holds the values in order plus the `name:` tokens; a name belongs to the
+   * value in the same comma-separated position.
+   */
   argList(n: C.ArgListCstNode): A.Arg[] {
-    const args = (n.children.arg ?? []).map((a) => this.arg(a));
+    const c = n.children;
+    const values = this.exprs(c.expression);
+    const commas = c.Comma ?? [];
+    if (values.length !== commas.length + (values.length > 0 ? 1 : 0)) throw INCOMPLETE;
+    const names: (A.Ident | null)[] = values.map(() => null);
+    let k = 0;
+    for (const t of c.Identifier ?? []) {
+      const real = this.tok([t]);
+      while (k < commas.length && commas[k]!.startOffset < real.startOffset) k++;
+      names[k] = this.ident(real);
+    }
+    const args = values.map((value, i): A.Arg => {
+      const name = names[i]!;
+      return { kind: 'Arg', name, value, span: this.span(name ? name.span.start : value.span.start, value.span.end) };
+    });
     let firstNamed: A.Arg | undefined;
     const seen = new Map<string, A.Ident>();
     for (const a of args) {
@@ -598,13 +620,6 @@ class AstBuilder {
       }
     }
     return args;
-  }
-
-  arg(n: C.ArgCstNode): A.Arg {
-    const c = n.children;
-    const name = c.Identifier ? this.ident(this.tok(c.Identifier)) : null;
-    const value = this.expression(this.node(c.expression));
-    return { kind: 'Arg', name, value, span: this.span(name ? name.span.start : value.span.start, value.span.end) };
   }
 }
 
@@ -620,6 +635,17 @@ interface Item {
   readonly kind: 'sign' | 'op' | 'primary' | 'arrow' | 'args' | 'suffix';
   readonly tok: IToken | undefined;
   readonly node: CstNode | undefined;
+}
+
+/** Start of the earliest lexed token directly under `n`: for a statement or clause, its keyword. */
+function ownStart(n: CstNode): number {
+  let best = Infinity;
+  const children = n.children;
+  for (const key in children) {
+    const x = children[key]![0]!;
+    if (isToken(x) && !Number.isNaN(x.startOffset) && x.startOffset < best) best = x.startOffset;
+  }
+  return best;
 }
 
 const isToken = (x: CstNode | IToken): x is IToken => (x as IToken).tokenType !== undefined;
