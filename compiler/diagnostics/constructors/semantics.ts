@@ -46,7 +46,9 @@ export function indexOutOfBounds(index: number, size: number, axis: number, span
 
 /** GD2008: more indices than the tensor has axes. */
 export function tooManyIndices(count: number, shape: Dims, span: Span): Diagnostic {
-  return makeDiagnostic('GD2008', span, `${count} indices for a tensor of shape ${showShape(shape)} (rank ${shape.length})`);
+  return makeDiagnostic('GD2008', span, `${count} indices for a tensor of shape ${showShape(shape)} (rank ${shape.length})`, {
+    help: shape.length === 0 ? 'a scalar cannot be indexed' : `give at most ${shape.length} ind${shape.length === 1 ? 'ex' : 'ices'}, one per axis`,
+  });
 }
 
 /** GD2009: an objective (or the first argument of grad) that is not a scalar. */
@@ -70,7 +72,9 @@ export function unknownNamedArgument(fn: string, arg: string, span: Span, known:
 
 /** GD2014: a dim that is not a positive integer. */
 export function dimNotInteger(name: string, value: number, span: Span): Diagnostic {
-  return makeDiagnostic('GD2014', span, `size '${name}' must be a positive integer, but it is ${value}`);
+  return makeDiagnostic('GD2014', span, `size '${name}' must be a positive integer, but it is ${value}`, {
+    help: 'sizes count elements: use a whole number of at least 1',
+  });
 }
 
 /** GD2015: a dim bound twice, to different sizes, by two declarations (or twice in one shape). */
@@ -112,7 +116,9 @@ export function gradTargetNotParam(what: string, span: Span, declared?: Span): D
 
 /** GD2024: `.T` / transpose of a tensor of rank above 2. */
 export function transposeRank(shape: Dims, span: Span): Diagnostic {
-  return makeDiagnostic('GD2024', span, `.T needs a vector or matrix, but the operand has shape ${showShape(shape)}`);
+  return makeDiagnostic('GD2024', span, `.T needs a vector or matrix, but the operand has shape ${showShape(shape)}`, {
+    help: 'index the tensor down to a matrix first, e.g. x[0].T',
+  });
 }
 
 /** GD2026: a lambda anywhere except as the second argument of pairwise. */
@@ -180,7 +186,9 @@ export function geometryDomainMismatch(message: string, span: Span, declared?: S
 
 /** GD3007: `for N steps` (or `max N`) with N not a positive integer. */
 export function nonPositiveStepCount(value: number, span: Span): Diagnostic {
-  return makeDiagnostic('GD3007', span, `the step count must be a positive integer, but it is ${value}`);
+  return makeDiagnostic('GD3007', span, `the step count must be a positive integer, but it is ${value}`, {
+    help: 'write e.g. `for 100 steps` or `until COND max 1000 steps`',
+  });
 }
 
 /** GD3008: a domain name that does not exist. */
@@ -202,7 +210,10 @@ export function geometryNotForParticles(message: string, span: Span, help: strin
 
 /** GD3011: the same target twice in one `over`. */
 export function duplicateTarget(name: string, span: Span, first: Span): Diagnostic {
-  return makeDiagnostic('GD3011', span, `'${name}' appears twice in 'over'`, { notes: [{ message: 'first listed here', span: first }] });
+  return makeDiagnostic('GD3011', span, `'${name}' appears twice in 'over'`, {
+    notes: [{ message: 'first listed here', span: first }],
+    help: 'list each target once',
+  });
 }
 
 /** GD3012: a solve without `for N steps` or `until COND`. */
@@ -234,7 +245,9 @@ export function perNeedsBatchedData(message: string, span: Span, declared?: Span
 
 /** GD3016: `prune X` where X is not a param. */
 export function pruneTargetNotParam(name: string, kind: string, span: Span): Diagnostic {
-  return makeDiagnostic('GD3016', span, `cannot prune '${name}': it is ${kind}, not a param`);
+  return makeDiagnostic('GD3016', span, `cannot prune '${name}': it is ${kind}, not a param`, {
+    help: 'prune masks apply to params: `prune W keep 10% by magnitude` with `param W: [...]`',
+  });
 }
 
 /** GD3017: a prune amount outside (0, 100]% or (0, size]. */
@@ -251,12 +264,17 @@ export function layerwiseArity(norms: number, targets: number, span: Span): Diag
 
 /** GD3019: `log every K` / `record ... every K` / `checkpoint every K` with K not a positive integer. */
 export function nonPositiveInterval(what: string, value: number, span: Span): Diagnostic {
-  return makeDiagnostic('GD3019', span, `${what} every ${value}: the interval must be a positive integer`);
+  return makeDiagnostic('GD3019', span, `${what} every ${value}: the interval must be a positive integer`, {
+    help: `write e.g. \`${what} every 10\``,
+  });
 }
 
 /** GD3020: two phases with the same name. */
 export function duplicatePhase(name: string, span: Span, first: Span): Diagnostic {
-  return makeDiagnostic('GD3020', span, `phase '${name}' is declared twice`, { notes: [{ message: 'first declared here', span: first }] });
+  return makeDiagnostic('GD3020', span, `phase '${name}' is declared twice`, {
+    notes: [{ message: 'first declared here', span: first }],
+    help: 'give each phase its own name (phases already run in order)',
+  });
 }
 
 /** GD3021 (warning): the objective reads none of the targets, so every step leaves them unchanged. */
@@ -269,10 +287,12 @@ export function objectiveDependsOnNothing(name: string, targets: readonly string
 
 /** GD3022: `init X from ...` where X is not a param. */
 export function initTargetNotParam(name: string, kind: string, span: Span): Diagnostic {
-  return makeDiagnostic('GD3022', span, `cannot init '${name}': it is ${kind}, not a param`);
+  return makeDiagnostic('GD3022', span, `cannot init '${name}': it is ${kind}, not a param`, {
+    help: '`init X from EXPR` sets a param; data and lets are computed from their declarations',
+  });
 }
 
 /** GD3023: `batch K` with K not a positive integer no larger than the rows. */
 export function invalidBatchSize(message: string, span: Span): Diagnostic {
-  return makeDiagnostic('GD3023', span, message);
+  return makeDiagnostic('GD3023', span, message, { help: 'write e.g. `batch 64`, at most the number of rows' });
 }
