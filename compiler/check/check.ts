@@ -7,7 +7,8 @@ import type * as A from '../ast/ast.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { duplicateDeclaration, importCycle, importNotFound, notImportable, unknownModule } from '../diagnostics/constructors/names.js';
-import { duplicatePhase } from '../diagnostics/constructors/semantics.js';
+import { duplicatePhase, expressionTooDeep } from '../diagnostics/constructors/semantics.js';
+import { MAX_DEPTH } from './typecheck.js';
 import { unknownOverride } from '../diagnostics/constructors/cli.js';
 import { resolveRelative, type CompilerHost } from '../host.js';
 import type { CheckedProgram, Sym } from './checked.js';
@@ -31,8 +32,14 @@ export function check(program: A.Program, host: CompilerHost, opts: CheckOptions
   const st = newState(host, opts);
   st.imported.add(program.file);
   st.importStack.push(program.file);
-  collect(st, program.body);
-  walk(st, program.body, null, program.file, false);
+  try {
+    collect(st, program.body);
+    walk(st, program.body, null, program.file, false);
+  } catch (e) {
+    // Only a stack overflow on a pathological program is turned into a diagnostic; compiler bugs still surface.
+    if (!(e instanceof RangeError)) throw e;
+    diag(st, expressionTooDeep(MAX_DEPTH, program.span));
+  }
   st.importStack.pop();
   reportUnusedOverrides(st);
   const diagnostics = st.env.diags;

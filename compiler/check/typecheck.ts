@@ -7,6 +7,7 @@ import type * as A from '../ast/ast.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import {
+  expressionTooDeep,
   lambdaOutsidePairwise,
   broadcastMismatch,
   indexOutOfBounds,
@@ -60,6 +61,8 @@ export interface Env {
   readonly poisoned: Set<string>;
   /** How many more "did you mean" searches may run (a cap keeps garbage input linear). */
   suggestBudget: number;
+  /** Current nesting depth of inferShape, guarded so a pathological expression is a diagnostic, not a stack overflow. */
+  depth: number;
 }
 
 /** Where an expression stands and what it may see. */
@@ -94,6 +97,7 @@ export function newEnv(scope: GlobalScope): Env {
     lambdaSyms: new Map(),
     poisoned: new Set(),
     suggestBudget: 200,
+    depth: 0,
   };
 }
 
@@ -170,8 +174,24 @@ function record(env: Env, ctx: Ctx, e: A.Expr, s: Shape | null): Shape | null {
   return s;
 }
 
+/** Deeper expressions are reported (GD2033) instead of risking the stack; long `a + b + c ...` chains are iterative and do not count. */
+export const MAX_DEPTH = 1000;
+
 /** Infers the shape of `e` (null when an error was reported in it). */
 export function inferShape(env: Env, ctx: Ctx, e: A.Expr): Shape | null {
+  if (env.depth >= MAX_DEPTH) {
+    report(env, ctx, expressionTooDeep(MAX_DEPTH, e.span));
+    return null;
+  }
+  env.depth++;
+  try {
+    return inferShapeAt(env, ctx, e);
+  } finally {
+    env.depth--;
+  }
+}
+
+function inferShapeAt(env: Env, ctx: Ctx, e: A.Expr): Shape | null {
   switch (e.kind) {
     case 'Number':
       return record(env, ctx, e, []);
@@ -328,18 +348,36 @@ function inferTensor(env: Env, ctx: Ctx, e: A.TensorLit): Shape | null {
   return ok && first !== null ? [e.elements.length, ...first] : null;
 }
 
+/**
+ * Binary operators. The left spine of a chain (`a + b - c * d + ...`, left-associative as parsed) is
+ * walked with a loop, so a long sum costs no stack depth.
+ */
 function inferBinary(env: Env, ctx: Ctx, e: A.Binary): Shape | null {
-  const l = inferShape(env, ctx, e.left);
-  const r = inferShape(env, ctx, e.right);
-  if (l === null || r === null) return null;
-  if (e.op === '@') {
-    const m = matmulShape(l, r);
-    if (m === null) report(env, ctx, matmulMismatch(l, r, e.span));
-    return m;
+  const spine: A.Binary[] = [];
+  let leftmost: A.Expr = e;
+  while (leftmost.kind === 'Binary') {
+    spine.push(leftmost);
+    leftmost = leftmost.left;
   }
-  const b = broadcast(l, r);
-  if (b === null) report(env, ctx, broadcastMismatch(e.op, l, r, e.span));
-  return b;
+  let acc = inferShape(env, ctx, leftmost);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const node = spine[i]!;
+    const r = inferShape(env, ctx, node.right);
+    let out: Shape | null = null;
+    if (acc !== null && r !== null) {
+      if (node.op === '@') {
+        out = matmulShape(acc, r);
+        if (out === null) report(env, ctx, matmulMismatch(acc, r, node.span));
+      } else {
+        out = broadcast(acc, r);
+        if (out === null) report(env, ctx, broadcastMismatch(node.op, acc, r, node.span));
+      }
+    }
+    // Inner nodes of the spine are recorded here; the outermost one by inferShape's caller.
+    if (i > 0) record(env, ctx, node, out);
+    acc = out;
+  }
+  return acc;
 }
 
 function inferAttr(env: Env, ctx: Ctx, e: A.Attr): Shape | null {

@@ -60,6 +60,7 @@ export const CODES = {
   GD2030: { title: 'unknown-initializer' },
   GD2031: { title: 'not-importable' },
   GD2032: { title: 'unknown-attribute' },
+  GD2033: { title: 'expression-too-deep' },
 
   // ── GD3xxx: geometry, method, domain, run-control rules ─────────────────
   GD3001: { title: 'target-not-optimizable' },

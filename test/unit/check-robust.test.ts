@@ -136,3 +136,24 @@ describe('checker robustness', () => {
     expect(tb / Math.max(ts, 1)).toBeLessThan(40);
   });
 });
+
+describe('deep expressions', () => {
+  const P = 'param w: [3] = zeros\n';
+  it('a 20,000-term sum is checked (the left spine is walked iteratively)', () => {
+    const src = `${P}let a = ${Array(20_000).fill('w').join(' + ')}\nminimize f = sum(a^2) over w by gd(lr: 0.1) for 3 steps\n`;
+    const p = parse('d.gd', src);
+    const r = check(p.program, memoryHost({}), {});
+    expect(r.diagnostics).toEqual([]);
+    const a = r.checked!.symbols.get('a');
+    expect(a?.kind === 'let' && a.shape).toEqual([3]);
+  });
+
+  it('nesting deeper than the limit is a diagnostic, not a stack overflow', () => {
+    let e: A.Expr = { kind: 'Name', name: 'w', span: sp(0) };
+    for (let i = 0; i < 5000; i++) e = { kind: 'Unary', op: '-', operand: e, span: sp(0) };
+    const w: A.Stmt = { kind: 'Param', name: { kind: 'Ident', name: 'w', span: sp(0) }, shape: { kind: 'Shape', dims: [{ kind: 'Number', value: 3, text: '3', span: sp(0) }], span: sp(0) }, domain: null, init: null, per: null, span: sp(0) };
+    const let_: A.Stmt = { kind: 'Let', name: { kind: 'Ident', name: 'a', span: sp(0) }, value: e, span: sp(0) };
+    const r = check({ kind: 'Program', file: 'r.gd', body: [w, let_], span: sp(0) }, memoryHost({}), {});
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['GD2033']);
+  });
+});

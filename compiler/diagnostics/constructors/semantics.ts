@@ -140,6 +140,13 @@ export function nonScalarCondition(shape: Dims, span: Span): Diagnostic {
   });
 }
 
+/** GD2033: an expression nested so deeply that checking it would exhaust the stack. */
+export function expressionTooDeep(limit: number, span: Span): Diagnostic {
+  return makeDiagnostic('GD2033', span, `this expression is nested more than ${limit} levels deep`, {
+    help: 'split it into several lets',
+  });
+}
+
 // ── GD3xxx: solve rules ──────────────────────────────────────────────────────
 
 /** GD3001: `over X` where X is data, a let, a const, ... */
