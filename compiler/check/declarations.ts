@@ -267,6 +267,8 @@ export function checkData(st: State, s: A.DataDecl, file: string): void {
     const r = checkLoad(st, name, s.shape, p, s.init, file);
     if (!r) return poison(st, name);
     [shape, source] = r;
+    // The load call stands for the data as declared (a one-column csv already fitted to [n, 1], say).
+    st.env.shapes.set(s.init, shape);
   } else {
     shape = checkInit(st, name, s.shape, p, s.init, 'data');
     source = { kind: 'expr', expr: s.init };
@@ -302,7 +304,6 @@ function checkLoad(st: State, name: string, ann: A.ShapeAnn | null, p: Pattern |
     diag(st, header.diag);
     return null;
   }
-  st.env.shapes.set(call, header.shape);
   const format = dataFormatOf(path)!;
   const source: DataSource = { kind: 'load', path, format };
   if (!p) return [header.shape, source];
