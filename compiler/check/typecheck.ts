@@ -528,13 +528,15 @@ function inlineDef(env: Env, ctx: Ctx, def: DefEntry, e: A.Call): Shape | null {
     report(env, ctx, recursiveDef(chain, e.span, decl.name.span));
     return null;
   }
-  const key = `${decl.name.name}|${ctx.where}|${ctx.inObjective ? 1 : 0}|${shapes.map((s) => s.join(',')).join(';')}`;
+  // Everything the body's check depends on: the def, the context, the argument shapes and a declared fill shape.
+  const fill = ctx.declShape === null ? '-' : ctx.declShape === 'unknown' ? '?' : ctx.declShape.join(',');
+  const key = `${decl.name.name}|${ctx.where}|${ctx.inObjective ? 1 : 0}|${fill}|${shapes.map((s) => s.join(',')).join(';')}`;
   const memo = env.defMemo.get(key);
   if (memo) {
     for (const r of memo.reads) ctx.reads.add(r);
     return memo.shape;
   }
-  // Mark the key as in progress, so a recursion that slipped through (it cannot: the stack catches it) would not loop.
+  // The def body sees its parameters (bound to the argument shapes) and the globals; its shapes are not recorded.
   const locals = new Map<string, Local>();
   decl.params.forEach((p, i) => locals.set(p.name, { sym: def.params[i]!, shape: shapes[i]! }));
   const reads = new Set<string>();
