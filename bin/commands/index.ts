@@ -1,10 +1,12 @@
 /** The explicit command table oclif loads (package.json oclif.commands): one entry per `gd` subcommand. */
 import Check from './check.js';
 import Compile from './compile.js';
+import Fmt from './fmt.js';
 import Run from './run.js';
 
 export const commands = {
   check: Check,
   compile: Compile,
+  fmt: Fmt,
   run: Run,
 };
