@@ -1,4 +1,4 @@
-/** Constructors for type/shape diagnostics (GD2003–GD2029) and geometry/method/domain/run-control rules (GD3xxx). */
+/** Constructors for type/shape/argument diagnostics (GD2003–GD2033) and geometry/method/domain/run-control rules (GD3xxx). */
 import type { Diagnostic, DiagnosticNote } from '../diagnostic.js';
 import { makeDiagnostic, showShape } from '../make.js';
 import type { Span } from '../span.js';
