@@ -11,6 +11,7 @@ import type { CompilerHost } from '../../compiler/host.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
 import { CODES } from '../../compiler/diagnostics/codes.js';
+import { refreshedDoc } from './update-diagnostics-doc.js';
 
 const root = import.meta.dirname;
 const files = readdirSync(join(root, 'bad'))
@@ -39,10 +40,11 @@ describe('bad programs', () => {
     expect(files.length).toBeGreaterThanOrEqual(40);
   });
 
-  it('docs/diagnostics.md explains every code of the catalogue', () => {
+  it('docs/diagnostics.md explains every code of the catalogue, with the current golden examples', () => {
     const doc = readFileSync(join(root, '../../docs/diagnostics.md'), 'utf8');
     const missing = Object.keys(CODES).filter((c) => !doc.includes(`### ${c} ${CODES[c as keyof typeof CODES].title}`));
     expect(missing).toEqual([]);
+    expect(refreshedDoc(doc), 'docs/diagnostics.md is stale: run `npx tsx test/diagnostics/update-diagnostics-doc.ts`').toBe(doc);
   });
 
   for (const f of files) {
