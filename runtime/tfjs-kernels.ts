@@ -88,6 +88,39 @@ function onHost(inputs: readonly tf.Tensor[], shape: readonly number[], f: (xs: 
   return tf.tensor(Float32Array.from(f(xs)), [...shape], 'float32');
 }
 
+/**
+ * A (ᵀ) @ B (ᵀ) for 2-D operands. tfjs-wasm sends transposed operands down a path several times slower
+ * than XNNPACK's (measured: [8,512]ᵀ@[512,1024] 26 ms fused vs 0.8 ms with an explicit transpose), so
+ * transposes are materialized (as reshapes for vectors), and a large matrix times a vector is computed
+ * as (bᵀ A)ᵀ rather than transposing the matrix.
+ */
+function matmul(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): tf.Tensor {
+  const isVec = (t: tf.Tensor) => t.shape[0] === 1 || t.shape[1] === 1;
+  // A vector's transpose is a reshape (a view; right operands get their own memory, see ownMemory).
+  const flip = (t: tf.Tensor) => tf.reshape(t, [t.shape[1]!, t.shape[0]!]);
+  if (ta && isVec(a)) [a, ta] = [flip(a), false];
+  if (tb && isVec(b)) [b, tb] = [flip(b), false];
+  const m = ta ? a.shape[1]! : a.shape[0]!;
+  const n = tb ? b.shape[0]! : b.shape[1]!;
+  // Aᵀ b with b a column [k, 1]: (bᵀ A)ᵀ, no transpose of A.
+  if (ta && !tb && n === 1) return tf.reshape(tf.matMul(flip(b), ownMemory(a)), [m, 1]);
+  // a Bᵀ with a a row [1, k]: (B aᵀ)ᵀ, no transpose of B.
+  if (tb && !ta && m === 1) return tf.reshape(tf.matMul(b, ownMemory(flip(a))), [1, n]);
+  return tf.matMul(ta ? tf.transpose(a) : a, tb ? ownMemory(tf.transpose(b)) : ownMemory(b));
+}
+
+/**
+ * `t` itself, or a copy when its memory is shared with another tensor (a reshape view). tfjs-wasm 4.22
+ * caches the XNNPACK operator of a matmul's right operand by the operand's memory id, so two views of
+ * one buffer with different shapes used as right operands corrupt its heap ("memory access out of
+ * bounds" on dispose; reproduced with plain tfjs: matMul(x, reshape(v, [1, 3])) beside
+ * matMul(y, reshape(v, [3, 1]))). The copy costs one pass over the operand, small beside the product.
+ */
+function ownMemory(t: tf.Tensor): tf.Tensor {
+  const backend = tf.backend() as { refCount?: (dataId: object) => number };
+  return backend.refCount && backend.refCount(t.dataId) > 1 ? tf.mul(t, 1) : t;
+}
+
 /** Euclidean projection of each last-axis row onto the probability simplex, on the device. */
 function projSimplex(x: tf.Tensor): tf.Tensor {
   const n = x.shape[x.shape.length - 1]!;
@@ -186,7 +219,7 @@ export const KERNELS = {
     return y === x[0] ? tf.clone(y) : y;
   },
   concat: (x, attrs) => (x.length === 1 ? tf.clone(x[0]!) : tf.concat([...x], numAttr(attrs, 'axis'))),
-  matmul: (x, attrs) => tf.matMul(x[0]!, x[1]!, boolAttr(attrs, 'transposeA'), boolAttr(attrs, 'transposeB')),
+  matmul: (x, attrs) => matmul(x[0]!, x[1]!, boolAttr(attrs, 'transposeA'), boolAttr(attrs, 'transposeB')),
   cumsum: (x, attrs) => tf.cumsum(x[0]!, numAttr(attrs, 'axis'), false, boolAttr(attrs, 'reverse')),
   sort: (x, attrs) => alongAxis(x[0]!, numAttr(attrs, 'axis'), (y) => sortLast(y, boolAttr(attrs, 'descending'))),
   argmax: (x, attrs) => f32(tf.argMax(x[0]!, numAttr(attrs, 'axis'))),

@@ -91,7 +91,12 @@ const CASES: Record<OpName, Case> = {
     const c = inp('c', [3, 5], any);
     const d = inp('d', [4, 3], any);
     const both = b.matmul(d, w, { transposeA: true, transposeB: true }); // [3, 5]
-    return b.add(b.add(b.matmul(a, w, { transposeB: true }), b.sum(b.matmul(a, c, { transposeA: true }))), both);
+    // Vector shapes take the reshape and (bᵀA)ᵀ paths of the kernel.
+    const col = inp('col', [3, 1], any);
+    const row = inp('row', [1, 4], any);
+    const vecs = b.add(b.add(b.sum(b.matmul(a, col, { transposeA: true })), b.sum(b.matmul(row, w, { transposeB: true }))), b.sum(b.matmul(row, col, { transposeA: true, transposeB: true })));
+    const rowT = b.sum(b.matmul(b.reshape(col, [1, 3]), d, { transposeB: true }));
+    return b.add(b.add(b.add(b.matmul(a, w, { transposeB: true }), b.sum(b.matmul(a, c, { transposeA: true }))), both), b.add(vecs, rowT));
   },
   cumsum: (b, inp) => {
     const x = inp('x', [3, 4], any);
@@ -173,6 +178,24 @@ describe('executor vs reference interpreter', () => {
       const got = (await runGraphOnce(g, new Map([['x', { shape: [4, 3], data: xs }], ['W', { shape: [3, 3], data: ws }]]))).get('value:y')!;
       want.data.forEach((w, i) => expect(Math.abs(got.data[i]! - w)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(w)));
     }
+  });
+
+  it('survives one buffer used as the right operand of matmuls in two shapes (tfjs-wasm operator cache)', async () => {
+    const b = new GraphBuilder();
+    const v = b.input('v', [3], 'param');
+    const x = b.input('x', [2, 1], 'data');
+    const y = b.input('y', [4, 3], 'data');
+    const outer = b.matmul(x, b.reshape(v, [1, 3]));
+    const mv = b.matmul(y, b.reshape(v, [3, 1]));
+    b.output('s', b.add(b.sum(outer), b.sum(mv)), 'value');
+    const g = b.build();
+    const feeds = new Map([
+      ['v', { shape: [3], data: Float32Array.of(1, -2, 0.5) }],
+      ['x', { shape: [2, 1], data: Float32Array.of(3, 4) }],
+      ['y', { shape: [4, 3], data: Float32Array.from({ length: 12 }, (_, i) => i / 4) }],
+    ]);
+    const want = interpret(g, Object.fromEntries([...feeds].map(([k, t]) => [k, Float64Array.from(t.data)])))['s']!.data[0]!;
+    for (let i = 0; i < 30; i++) expect((await runGraphOnce(g, feeds)).get('value:s')!.data[0]).toBeCloseTo(want, 4);
   });
 
   it('skips broadcasts that consumers do themselves, but not where the shape would change', async () => {
