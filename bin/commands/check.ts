@@ -5,6 +5,7 @@ import { EXIT, diagnosticsJson, parseSets, printDiagnostics, readProgram } from 
 import { front } from '../../compiler/pipeline.js';
 import { nodeHost } from '../node-host.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import '../../runtime/std/index.js';
 
 export default class Check extends BaseCommand {
   static override description = 'Check .gd programs for syntax, name, shape, geometry and method errors without running them.';

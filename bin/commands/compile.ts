@@ -4,6 +4,7 @@ import { BaseCommand } from '../base-command.js';
 import { EXIT, parseSets, printDiagnostics, readProgram } from '../cli-util.js';
 import { dump, front, type DumpKind } from '../../compiler/pipeline.js';
 import { nodeHost } from '../node-host.js';
+import '../../runtime/std/index.js';
 
 export default class Compile extends BaseCommand {
   static override description = 'Compile a .gd program and print what a phase produced.';

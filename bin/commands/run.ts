@@ -10,6 +10,7 @@ import { runDirOfCheckpoint } from '../../runtime/checkpoint.js';
 import { defaultRunDir, tensorsJson } from '../../runtime/outputs.js';
 import { progressReporter, showValue } from '../../runtime/progress.js';
 import { runProgram } from '../../runtime/run.js';
+import '../../runtime/std/index.js';
 
 export default class Run extends BaseCommand {
   static override description = 'Run a .gd program: optimize its params and write metrics, params and checkpoints to a run folder.';

@@ -1,0 +1,10 @@
+/**
+ * Registers the standard-library modules this folder implements (their .gd sources, methods and
+ * geometries). Import it once before checking or compiling a program that `use`s them: the CLI
+ * commands and the tests do; the browser playground can too (nothing here touches node:).
+ */
+import './mirror/index.js';
+import './wasserstein/index.js';
+import './mfld/index.js';
+import './infinity/index.js';
+import './longrun/index.js';

@@ -1,0 +1,112 @@
+/**
+ * std.wasserstein's own geometries (Bonet et al. 2024): the negative-entropy mirror scheme (NEM) for
+ * particles with the Gaussian estimator, and the closed-form ball and box mirror maps of the paper's
+ * Bregman potentials. Platform-neutral lowering code: it only builds IR.
+ */
+import { InternalError } from '../../../compiler/diagnostics/internal-error.js';
+import { gaussianScore } from '../../../compiler/geometry/wasserstein.js';
+import { geometryArg, type GeometryRule, type TargetGeometry } from '../../../compiler/geometry/registry.js';
+import type { GraphBuilder } from '../../../compiler/ir/builder.js';
+import type { Var } from '../../../compiler/ir/ir.js';
+
+/**
+ * NEM: mirror descent in Wasserstein space whose Bregman potential is the negative entropy
+ * phi(mu) = ∫ log mu dmu, so grad (dphi/dmu)(x) = grad log mu(x), taken from the particles' Gaussian fit
+ * (score s(x) = -inv(Sigma)(x - mean)). The dual point of particle i is y_i = s_k(x_i) - delta_i, and the
+ * new particles are those whose Gaussian score at them is y_i: x+_i = m+ - Sigma+ (y_i - mean y) with
+ * inv(Sigma+) = cov(y) (an affine map has exactly this covariance). The entropy is translation invariant,
+ * so the mirror step does not fix the mean: m+ = mean(x) - mean(delta), a Euclidean step of the mean
+ * (reconstructed; the paper's Gaussian experiments keep means at 0). For N(0, Sigma*) targets this is the
+ * closed-form recursion inv(Sigma+) = C Sigma_k C, C = (1 - tau) inv(Sigma_k) + tau inv(Sigma*).
+ * Noise (a Langevin method) is added to the new particles unscaled.
+ */
+export function nemGeometry(b: GraphBuilder, x: Var): TargetGeometry {
+  if (x.shape.length !== 2) throw new InternalError(`nem on a target of shape [${x.shape.join(',')}]: expected particles [m, d]`);
+  const m = x.shape[0]!;
+  return {
+    direction: (g) => g,
+    apply: (from, delta) => {
+      const y = b.sub(gaussianScore(b, from), delta);
+      const meanY = b.mean(y, 0, true);
+      const yc = b.sub(y, meanY);
+      const precision = b.div(b.matmul(yc, yc, { transposeA: true }), m); // inv(Sigma+)
+      const spread = b.transpose(b.op('solve', [precision, b.transpose(yc)])); // rows Sigma+ (y_i - mean y)
+      const mean = b.sub(b.mean(from, 0, true), b.mean(delta, 0, true));
+      return b.sub(mean, spread);
+    },
+    projects: false,
+  };
+}
+
+export const nem: GeometryRule = {
+  lower: (env, _ann, target) => nemGeometry(env.b, target.x),
+};
+
+/** The squared l2 norm over the last axis, kept (rows of particles, or the whole vector of a param). */
+function rowSq(b: GraphBuilder, x: Var): Var {
+  return b.sum(b.unary('square', x), x.shape.length - 1, true);
+}
+
+/**
+ * Ball mirror map, phi(x) = -gamma log(R - |x|^2) on the ball |x|^2 < R (per particle row):
+ * grad phi(x) = 2 gamma x / (R - |x|^2), grad phi*(y) = R y / (sqrt(R |y|^2 + gamma^2) + gamma).
+ * Mirror-Langevin noise enters the dual point as (Hess phi)^(1/2) xi with Hess phi = a I + c x x',
+ * a = 2 gamma/(R - |x|^2), c = 4 gamma/(R - |x|^2)^2, whose square root is sqrt(a) I + k x x' with
+ * k = (sqrt(a + c |x|^2) - sqrt(a)) / |x|^2 (a rank-one update, exact).
+ */
+export function ballMirror(b: GraphBuilder, gamma: Var, R: Var): TargetGeometry {
+  return {
+    direction: (g) => g,
+    apply: (from, delta, noise) => {
+      const sq = rowSq(b, from);
+      const gap = b.sub(R, sq);
+      let y = b.sub(b.div(b.mul(b.mul(gamma, 2), from), gap), delta);
+      if (noise) {
+        const a = b.div(b.mul(gamma, 2), gap);
+        const c = b.div(b.mul(gamma, 4), b.unary('square', gap));
+        const ra = b.unary('sqrt', a);
+        const k = b.div(b.sub(b.unary('sqrt', b.add(a, b.mul(c, sq))), ra), b.maximum(sq, 1e-30));
+        const proj = b.sum(b.mul(from, noise), from.shape.length - 1, true);
+        y = b.add(y, b.add(b.mul(ra, noise), b.mul(b.mul(k, proj), from)));
+      }
+      const ny = rowSq(b, y);
+      return b.div(b.mul(R, y), b.add(b.unary('sqrt', b.add(b.mul(R, ny), b.unary('square', gamma))), gamma));
+    },
+    projects: true,
+  };
+}
+
+/**
+ * Box mirror map on (-1, 1)^d, phi(x) = -sum log(1 - x) - sum log(1 + x): grad phi(x) = 2x/(1 - x^2),
+ * grad phi*(y) = (-1 + sqrt(1 + y^2))/y, computed as y/(1 + sqrt(1 + y^2)) (the same value, finite at
+ * y = 0). Separable, so the Langevin noise scale (Hess phi)^(1/2) = sqrt(1/(1-x)^2 + 1/(1+x)^2) is exact.
+ */
+export function boxMirror(b: GraphBuilder): TargetGeometry {
+  return {
+    direction: (g) => g,
+    apply: (from, delta, noise) => {
+      const one = (s: number) => b.add(b.mul(from, s), 1); // 1 + s x
+      let y = b.sub(b.div(b.mul(from, 2), b.mul(one(-1), one(1))), delta);
+      if (noise) {
+        const h = b.add(b.unary('reciprocal', b.unary('square', one(-1))), b.unary('reciprocal', b.unary('square', one(1))));
+        y = b.add(y, b.mul(noise, b.unary('sqrt', h)));
+      }
+      return b.div(y, b.add(b.unary('sqrt', b.add(b.unary('square', y), 1)), 1));
+    },
+    projects: true,
+  };
+}
+
+export const ballMirrorRule: GeometryRule = {
+  lower(env, ann) {
+    const gammaE = geometryArg(ann, 'gamma');
+    const rE = geometryArg(ann, 'R');
+    const gamma = gammaE ? env.expr(gammaE) : env.b.const(1);
+    const R = rE ? env.expr(rE) : env.b.const(1);
+    return ballMirror(env.b, gamma, R);
+  },
+};
+
+export const boxMirrorRule: GeometryRule = {
+  lower: (env) => boxMirror(env.b),
+};
