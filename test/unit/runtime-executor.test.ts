@@ -140,6 +140,23 @@ beforeAll(async () => {
   await selectBackend('wasm');
 });
 
+describe('cpu backend vs reference interpreter', () => {
+  it('agrees on every op', async () => {
+    await selectBackend('cpu');
+    try {
+      for (const op of Object.keys(CASES) as OpName[]) {
+        const { g, feeds, raw } = build(op, 4);
+        const want = interpret(g, raw)['y']!;
+        const got = (await runGraphOnce(g, feeds)).get(outputKey('value', 'y'))!;
+        expect(got.shape, op).toEqual([...want.shape]);
+        want.data.forEach((w, i) => expect(Math.abs(got.data[i]! - w), op).toBeLessThanOrEqual(2e-5 + 2e-4 * Math.abs(w)));
+      }
+    } finally {
+      await selectBackend('wasm');
+    }
+  });
+});
+
 describe('executor vs reference interpreter', () => {
   for (const op of Object.keys(CASES) as OpName[]) {
     it(`${op} agrees within float32 tolerance`, async () => {
