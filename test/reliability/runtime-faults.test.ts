@@ -69,6 +69,23 @@ describe('gd run reliability', () => {
     }
   }, 60_000);
 
+  it('a compiled program keeps the tensor count flat over its steps and frees everything at the end', async () => {
+    const { checked } = checkedOf(`
+data X: [64, 5] = randn(seed: 1) batch 16
+data y: [64] = X @ [1, 2, 3, 4, 5] batch 16
+param w: [5] = zeros
+minimize loss = 0.5 * mean((X @ w - y)^2) + 0.01 * norm(w)^2 over w by adam(lr: 0.01, clip: 1.0) for 1000 steps
+  log every 100: loss
+`);
+    const tf = await import('@tensorflow/tfjs-core');
+    const before = tf.memory().numTensors;
+    const counts = new Map<number, number>();
+    const res = await runProgram(checked, opts(checked, { onProgress: (p) => (p.t === 10 || p.t === 1000) && counts.set(p.t, tf.memory().numTensors) }));
+    expect(res.status).toBe('ok');
+    expect(counts.get(1000)).toBe(counts.get(10));
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
   it('the same seed gives identical numbers, another seed different ones', async () => {
     const { checked } = checkedOf(BATCHED);
     const a = await runProgram(checked, opts(checked, { seed: 1, steps: 12 }));
