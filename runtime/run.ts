@@ -4,6 +4,7 @@
  * the device between steps, logging through the observe graph, writing the run folder, and stopping
  * cleanly on non-finite values (GD4006) and interrupts (GD4007) with a checkpoint to resume from.
  */
+import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as A from '../compiler/ast/ast.js';
 import type { CheckedProgram, PlanItem, Sym } from '../compiler/check/checked.js';
@@ -24,6 +25,7 @@ import { GraphExecutor, outputKey, type Feed } from './executor.js';
 import { RuntimeFault, fail } from './faults.js';
 import { constValue, directInit, initOf } from './init-values.js';
 import { nodeFiles } from './node-files.js';
+import { runFinishedHooks } from './run-hooks.js';
 import { CsvWriter, RunFolder, tensorsJson, toNested, versions, type LogRow, type LogValue } from './outputs.js';
 
 export type SolveItem = PlanItem & { kind: 'solve' };
@@ -270,6 +272,7 @@ export async function runProgram(checked: CheckedProgram, opts: RunOptions): Pro
     if (folder && st) {
       folder.writeJson('params.json', tensorsJson(params));
       folder.writeJson('run.json', runInfo(status));
+      if (status === 'ok') runFinishedHooks({ uses: checked.uses, records: st.records, write: (rel, text) => writeFileSync(folder.path(rel), text) });
     }
   } catch (e) {
     if (!(e instanceof RuntimeFault)) throw e;
@@ -595,7 +598,7 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
       // The step loop runs on microtasks only; yielding to the event loop now and then lets signal
       // handlers (SIGINT -> abort) and piped stdout writes through.
       if (Date.now() - lastYield > 50) {
-        await new Promise((r) => setTimeout(r, 0));
+        await new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
         lastYield = Date.now();
       }
       if (opts.signal?.aborted) {
