@@ -129,28 +129,55 @@ class AstBuilder {
    * incomplete by error recovery is skipped.
    */
   private statements(c: C.ProgramCstChildren): A.Stmt[] {
-    const found: { at: number; build: () => A.Stmt }[] = [];
-    const add = <N extends CstNode>(ns: readonly N[] | undefined, build: (n: N) => A.Stmt) => {
-      for (const node of ns ?? []) found.push({ at: ownStart(node), build: () => build(node) });
-    };
-    add(c.dimDecl, (x) => this.dimDecl(x));
-    add(c.constDecl, (x) => this.constDecl(x));
-    add(c.dataDecl, (x) => this.dataDecl(x));
-    add(c.paramDecl, (x) => this.paramDecl(x));
-    add(c.particlesDecl, (x) => this.particlesDecl(x));
-    add(c.letDecl, (x) => this.letDecl(x));
-    add(c.defDecl, (x) => this.defDecl(x));
-    add(c.solveStmt, (x) => this.solveStmt(x));
-    add(c.phaseStmt, (x) => this.phaseStmt(x));
-    add(c.pruneStmt, (x) => this.pruneStmt(x));
-    add(c.initStmt, (x) => this.initStmt(x));
-    add(c.saveStmt, (x) => this.saveStmt(x));
-    add(c.importStmt, (x) => this.importStmt(x));
-    add(c.useStmt, (x) => this.useStmt(x));
-    found.sort((x, y) => x.at - y.at);
+    const found: CstNode[] = [];
+    for (const key of STATEMENT_KEYS) {
+      const ns = c[key];
+      if (ns) for (let i = 0; i < ns.length; i++) found.push(ns[i]!);
+    }
+    if (found.length > 1) found.sort((x, y) => ownStart(x) - ownStart(y));
     const out: A.Stmt[] = [];
-    for (const f of found) out.push(...this.optional(f.build));
+    for (const node of found) {
+      try {
+        out.push(this.statement(node));
+      } catch (e) {
+        if (!(e instanceof Incomplete)) throw e;
+      }
+    }
     return out;
+  }
+
+  /** Dispatches on the rule that parsed a statement. */
+  private statement(n: CstNode): A.Stmt {
+    switch (n.name as (typeof STATEMENT_KEYS)[number]) {
+      case 'dimDecl':
+        return this.dimDecl(n as C.DimDeclCstNode);
+      case 'constDecl':
+        return this.constDecl(n as C.ConstDeclCstNode);
+      case 'dataDecl':
+        return this.dataDecl(n as C.DataDeclCstNode);
+      case 'paramDecl':
+        return this.paramDecl(n as C.ParamDeclCstNode);
+      case 'particlesDecl':
+        return this.particlesDecl(n as C.ParticlesDeclCstNode);
+      case 'letDecl':
+        return this.letDecl(n as C.LetDeclCstNode);
+      case 'defDecl':
+        return this.defDecl(n as C.DefDeclCstNode);
+      case 'solveStmt':
+        return this.solveStmt(n as C.SolveStmtCstNode);
+      case 'phaseStmt':
+        return this.phaseStmt(n as C.PhaseStmtCstNode);
+      case 'pruneStmt':
+        return this.pruneStmt(n as C.PruneStmtCstNode);
+      case 'initStmt':
+        return this.initStmt(n as C.InitStmtCstNode);
+      case 'saveStmt':
+        return this.saveStmt(n as C.SaveStmtCstNode);
+      case 'importStmt':
+        return this.importStmt(n as C.ImportStmtCstNode);
+      case 'useStmt':
+        return this.useStmt(n as C.UseStmtCstNode);
+    }
   }
 
   dimDecl(n: C.DimDeclCstNode): A.DimDecl {
@@ -307,17 +334,28 @@ class AstBuilder {
 
   /** The control clauses in source order (the CST groups them by kind); an incomplete one is dropped. */
   private controls(c: C.SolveStmtCstChildren): A.Control[] {
-    const found: { at: number; build: () => A.Control }[] = [];
-    const add = <N extends CstNode>(ns: readonly N[] | undefined, build: (n: N) => A.Control) => {
-      for (const node of ns ?? []) found.push({ at: ownStart(node), build: () => build(node) });
-    };
-    add(c.forClause, (x) => this.forClause(x));
-    add(c.untilClause, (x) => this.untilClause(x));
-    add(c.logClause, (x) => this.logClause(x));
-    add(c.recordClause, (x) => this.recordClause(x));
-    add(c.checkpointClause, (x) => this.checkpointClause(x));
-    found.sort((x, y) => x.at - y.at);
-    return found.flatMap((f) => this.optional(f.build));
+    const found: CstNode[] = [];
+    for (const key of CONTROL_KEYS) {
+      const ns = c[key];
+      if (ns) for (let i = 0; i < ns.length; i++) found.push(ns[i]!);
+    }
+    if (found.length > 1) found.sort((x, y) => ownStart(x) - ownStart(y));
+    return found.flatMap((n) => this.optional(() => this.control(n)));
+  }
+
+  private control(n: CstNode): A.Control {
+    switch (n.name as (typeof CONTROL_KEYS)[number]) {
+      case 'forClause':
+        return this.forClause(n as C.ForClauseCstNode);
+      case 'untilClause':
+        return this.untilClause(n as C.UntilClauseCstNode);
+      case 'logClause':
+        return this.logClause(n as C.LogClauseCstNode);
+      case 'recordClause':
+        return this.recordClause(n as C.RecordClauseCstNode);
+      case 'checkpointClause':
+        return this.checkpointClause(n as C.CheckpointClauseCstNode);
+    }
   }
 
   forClause(n: C.ForClauseCstNode): A.Control {
@@ -637,15 +675,28 @@ interface Item {
   readonly node: CstNode | undefined;
 }
 
-/** Start of the earliest lexed token directly under `n`: for a statement or clause, its keyword. */
+/** The statement rules, as keys of the program's (and a phase's) CST children. */
+const STATEMENT_KEYS = [
+  'dimDecl', 'constDecl', 'dataDecl', 'paramDecl', 'particlesDecl', 'letDecl', 'defDecl',
+  'solveStmt', 'phaseStmt', 'pruneStmt', 'initStmt', 'saveStmt', 'importStmt', 'useStmt',
+] as const satisfies readonly (keyof C.ProgramCstChildren)[];
+
+/** The control-clause rules, as keys of a solve statement's CST children. */
+const CONTROL_KEYS = ['forClause', 'untilClause', 'logClause', 'recordClause', 'checkpointClause'] as const satisfies readonly (keyof C.SolveStmtCstChildren)[];
+
+/** The keyword each statement or clause rule starts with (always lexed: the parser chose the rule by it). */
+const FIRST_KEYWORD: Readonly<Record<string, string>> = {
+  dimDecl: 'KwDim', constDecl: 'KwConst', dataDecl: 'KwData', paramDecl: 'KwParam', particlesDecl: 'KwParticles',
+  letDecl: 'KwLet', defDecl: 'KwDef', phaseStmt: 'KwPhase', pruneStmt: 'KwPrune', initStmt: 'KwInit',
+  saveStmt: 'KwSave', importStmt: 'KwImport', useStmt: 'KwUse', forClause: 'KwFor', untilClause: 'KwUntil',
+  logClause: 'KwLog', recordClause: 'KwRecord', checkpointClause: 'KwCheckpoint',
+};
+
+/** Where a statement or clause starts: its keyword (`minimize` or `maximize` for a solve). */
 function ownStart(n: CstNode): number {
-  let best = Infinity;
-  const children = n.children;
-  for (const key in children) {
-    const x = children[key]![0]!;
-    if (isToken(x) && !Number.isNaN(x.startOffset) && x.startOffset < best) best = x.startOffset;
-  }
-  return best;
+  const key = n.name === 'solveStmt' ? (n.children['KwMinimize'] ? 'KwMinimize' : 'KwMaximize') : FIRST_KEYWORD[n.name];
+  const t = key ? (n.children[key]?.[0] as IToken | undefined) : undefined;
+  return t ? t.startOffset : Infinity;
 }
 
 const isToken = (x: CstNode | IToken): x is IToken => (x as IToken).tokenType !== undefined;
