@@ -4,8 +4,7 @@ import { makeDiagnostic } from '../make.js';
 import type { Span } from '../span.js';
 
 export function unexpectedCharacter(span: Span, text: string): Diagnostic {
-  const shown = text.length === 1 ? `'${text}'` : `'${text}'`;
-  return makeDiagnostic('GD1001', span, `unexpected character${text.length === 1 ? '' : 's'} ${shown}`, {
+  return makeDiagnostic('GD1001', span, `unexpected character${text.length === 1 ? '' : 's'} '${text}'`, {
     help: 'comments start with #; strings use double quotes',
   });
 }
