@@ -23,6 +23,11 @@ import { extendGraph } from './ir/builder.js';
 import { runPasses, type OptLevel } from './passes/index.js';
 import { buildStep, type BuildStepOptions } from './step.js';
 import type { StepProgram } from './step-program.js';
+import { GraphBuilder } from './ir/builder.js';
+import { lowerExpr } from './ir/lower.js';
+import type * as A from './ast/ast.js';
+import { emitTypeScript } from './backends/ts/emit-module.js';
+import { InternalError } from './diagnostics/internal-error.js';
 
 export type { OptLevel };
 
@@ -121,4 +126,22 @@ export function dump(fr: FrontResult, kind: DumpKind): string {
     parts.push(`${title}\n${printGraph(g)}`);
   }
   return parts.join('\n\n');
+}
+
+/** An initializer or `init ... from` expression as a graph with one 'value' output, unoptimized (as gd run evaluates it). */
+export function valueGraph(checked: CheckedProgram, expr: A.Expr): Graph {
+  const b = new GraphBuilder();
+  b.output('value', lowerExpr(checked, expr, b), 'value');
+  return b.build();
+}
+
+/** `gd compile --emit ts`: the checked program as a standalone TypeScript module (compiler/backends/ts), formatted. */
+export function emitTs(fr: FrontResult, level: OptLevel = 'O1'): Promise<string> {
+  const checked = fr.checked;
+  if (!checked) throw new InternalError('emitTs needs a checked program');
+  const solves = new Map<number, StepProgram>();
+  checked.plan.forEach((item, i) => {
+    if (item.kind === 'solve') solves.set(i, compileSolve(checked, item, level));
+  });
+  return emitTypeScript({ checked, sources: fr.sources, solves, valueGraph: (e) => valueGraph(checked, e) });
 }

@@ -1,0 +1,89 @@
+/**
+ * `gd compile --emit ts` on every example: the emitted module is snapshotted (test/golden/emit/), it
+ * type-checks under `tsc --strict`, and run standalone it reproduces `gd run` on the same backend and
+ * seed: objective, params and log rows equal to 1e-6 relative (they are computed by the same kernels).
+ * The backend is tfjs-cpu, where both agree bit for bit; on tfjs-wasm they agree to the last float32 bit
+ * or so per step (see docs/embedding.md), which can grow past 1e-6 over hundreds of steps.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, gd } from '../helpers/cli.js';
+import { Scratch, emitFor } from '../helpers/emit-harness.js';
+
+const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.gd')).sort();
+/** The long examples run a few steps of each solve (gd run --steps, the module's overrides.steps). */
+const STEPS: Record<string, number> = { 'mfld.gd': 20 };
+const BACKEND = 'cpu';
+const stem = (f: string) => f.replace(/\.gd$/, '').replace(/[^A-Za-z0-9]/g, '_');
+
+function close(a: number, b: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  return Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b)) || a === b;
+}
+const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
+
+describe('gd compile --emit ts', () => {
+  const scratch = new Scratch('emit');
+  const emitted = new Map<string, string>();
+  let tscResult: { code: number; output: string };
+
+  beforeAll(async () => {
+    for (const f of examples) {
+      const code = await emitFor(`examples/${f}`);
+      emitted.set(f, code);
+      scratch.write(`${stem(f)}.ts`, code);
+    }
+    tscResult = scratch.tsc();
+  }, 300_000);
+  afterAll(() => scratch.remove());
+
+  it.each(examples)('%s: golden module', async (f) => {
+    await expect(emitted.get(f)).toMatchFileSnapshot(`emit/${stem(f)}.ts`);
+  });
+
+  it('every emitted module type-checks with tsc --strict', () => {
+    expect(tscResult.output).toBe('');
+    expect(tscResult.code).toBe(0);
+  });
+
+  it('emitted modules import only @tensorflow/tfjs-core and gdlang/runtime, and use no `any`', () => {
+    for (const code of emitted.values()) {
+      const imports = [...code.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+      expect(imports).toEqual(['@tensorflow/tfjs-core', 'gdlang/runtime']);
+      expect(code).not.toMatch(/\bany\b/);
+    }
+  });
+
+  it.each(examples)('%s: the standalone module reproduces gd run (cpu, seed 0)', (f) => {
+    expect(tscResult.code).toBe(0);
+    const steps = STEPS[f];
+    const ref = gd(['run', `examples/${f}`, '--json', '--quiet', '--seed', '0', '--backend', BACKEND, '--out', join(scratch.dir, 'runs', stem(f)), ...(steps ? ['--steps', String(steps)] : [])]);
+    expect(ref.code, ref.stderr).toBe(0);
+    const want = JSON.parse(ref.stdout) as { objective: { value: number }; params: Record<string, { data: number[] }>; log: Record<string, unknown>[] };
+    const r = scratch.runModule(stem(f), BACKEND, steps ? `{ seed: 0, overrides: { steps: ${steps} } }` : '{ seed: 0 }');
+    expect(r.code, r.stderr).toBe(0);
+    const got = JSON.parse(r.stdout) as { objective: number; params: Record<string, number[]>; log: Record<string, unknown>[]; tensors: number };
+    expect(close(got.objective, want.objective.value), `objective ${got.objective} vs ${want.objective.value}`).toBe(true);
+    expect(Object.keys(got.params).sort()).toEqual(Object.keys(want.params).sort());
+    for (const [k, v] of Object.entries(want.params)) {
+      const g = got.params[k]!;
+      expect(g.length).toBe(v.data.length);
+      const bad = v.data.findIndex((x, i) => !close(Math.fround(x), g[i]!));
+      expect(bad, `param ${k}[${bad}]: ${g[bad]} vs ${v.data[bad]}`).toBe(-1);
+    }
+    expect(got.log.length).toBe(want.log.length);
+    got.log.forEach((row, i) => {
+      const w = want.log[i]!;
+      expect(Object.keys(row)).toEqual(Object.keys(w));
+      for (const k of Object.keys(w)) {
+        const a = flat(row[k]);
+        const b = flat(w[k]).map((x) => (k === 'step' ? x : Math.fround(x)));
+        expect(a.length).toBe(b.length);
+        a.forEach((x, j) => expect(close(x, b[j]!), `log row ${i} ${k}: ${x} vs ${b[j]}`).toBe(true));
+      }
+    });
+    // Everything the program allocated is freed by dispose().
+    expect(got.tensors).toBe(0);
+  });
+});
