@@ -12,7 +12,7 @@ import { builders } from 'prettier/doc';
 import type * as A from '../ast/ast.js';
 import type { GdComment } from './comments.js';
 
-const { group, indent, line, softline, hardline, literalline, join, lineSuffix, breakParent } = builders;
+const { group, indent, line, softline, hardline, literalline, join, lineSuffix, lineSuffixBoundary, breakParent } = builders;
 
 /** Any node the printer sees: the AST's nodes, plus the comments prettier hands to printComment. */
 export type GdNode = A.Node | GdComment;
@@ -150,9 +150,64 @@ function print(path: AstPath<GdNode>, options: ParserOptions<GdNode>, print: Pri
   const parent = path.parent as GdNode | null;
   const isExprKind = node.kind in EXPR_KINDS;
   const body = isExprKind && parent && path.key !== null && needsParens(node as A.Expr, parent, String(path.key)) ? ['(', printed, ')'] : printed;
-  if (node.kind === 'Program' || node.kind === 'Phase') return body; // these place their dangling comments themselves
-  const dangling = danglingComments(path, options);
-  return dangling.length === 0 ? body : [body, ...dangling.map((c) => lineSuffix(` ${c}`)), breakParent];
+  return withComments(node, body, options.originalText);
+}
+
+/**
+ * The printer places every comment itself:
+ * - leading comments: each on its own line before the node (a blank line after one is kept);
+ * - trailing and dangling comments: at the end of the output line (on the next line when the comment
+ *   stood on a line of its own). Two of them can fall on one output line (`a # x` then `.T # y` print
+ *   as `a.T`); prettier would join them into `# x # y`, one comment. So every token of the program is
+ *   preceded by a `lineSuffixBoundary` (see `flushBeforeTokens`): a comment still waiting for the end of
+ *   the line is written, with a line break, before any further token but a comma.
+ * Program and phase bodies print their dangling comments in place (printNode).
+ */
+function withComments(node: GdNode, body: Doc, text: string): Doc {
+  const cs = (node as GdNode & Attached).comments;
+  if (!cs || cs.length === 0) return body;
+  const before: Doc[] = [];
+  const after: Doc[] = [];
+  const own = node.kind === 'Program' || node.kind === 'Phase';
+  for (const c of cs) {
+    if (c.leading) {
+      c.printed = true;
+      before.push(c.text, hardline, blankLineAfter(text, c.end) ? hardline : '');
+    } else if (c.trailing || !own) {
+      c.printed = true;
+      // The first at the end of the line (unless it stood on a line of its own), the others below it.
+      after.push(after.length > 0 || startsLine(text, c.start) ? hardline : ' ', c.text);
+    }
+  }
+  return [...before, body, after.length ? [lineSuffix(after), breakParent] : ''];
+}
+
+/** Puts a `lineSuffixBoundary` before every piece of text outside comments (see withComments). */
+function flushBeforeTokens(d: Doc): Doc {
+  // A comma stays on the line of the item before it: `a, # note` (the token after it flushes the comment).
+  if (typeof d === 'string') return /\S/.test(d) && !/^,\s*$/.test(d) ? [lineSuffixBoundary, d] : d;
+  if (Array.isArray(d)) return d.map(flushBeforeTokens);
+  switch (d.type) {
+    case 'group':
+      return { ...d, contents: flushBeforeTokens(d.contents) };
+    case 'indent':
+    case 'align':
+    case 'label':
+      return { ...d, contents: flushBeforeTokens(d.contents) } as Doc;
+    case 'fill':
+      return { ...d, parts: d.parts.map(flushBeforeTokens) } as Doc;
+    case 'if-break':
+      return { ...d, breakContents: flushBeforeTokens(d.breakContents), flatContents: flushBeforeTokens(d.flatContents) };
+    default:
+      return d; // line-suffix (a comment), lines, boundaries, break-parent, trim, cursor
+  }
+}
+
+/** Whether only blanks precede `offset` on its line. */
+function startsLine(text: string, offset: number): boolean {
+  let i = offset - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i < 0 || text[i] === '\n' || text[i] === '\r';
 }
 
 const EXPR_KINDS: Readonly<Record<string, true>> = {
@@ -234,7 +289,7 @@ function printNode(path: AstPath<GdNode>, options: ParserOptions<GdNode>, print:
       const dangling = danglingComments(path, options);
       const stmts = printStatements(path, options, print, 'body');
       const parts: Doc[] = [join(hardline, dangling), dangling.length && stmts.length ? hardline : '', ...stmts];
-      return stmts.length || dangling.length ? [...parts, hardline] : '';
+      return stmts.length || dangling.length ? flushBeforeTokens([...parts, hardline]) : '';
     }
     case 'Dim':
     case 'Const':
@@ -363,10 +418,38 @@ function chain(path: AstPath<GdNode>, print: Print): Doc[] {
   return [...head, [' ', n.op, line, print('right')]];
 }
 
+/**
+ * An end-of-line comment written after an operator or keyword that follows a node (`x0 + # note`)
+ * leads the next node instead of trailing the previous one: it stays after that token, where it was.
+ * After a comma alone it keeps trailing the item before (the comma stays with that item).
+ */
+function handleEndOfLine(comment: GdComment & Decorated, text: string): boolean {
+  const { precedingNode: prev, followingNode: next } = comment;
+  if (!prev || !next || !('span' in prev)) return false;
+  const between = text.slice(prev.span.end, comment.start).replace(/#[^\n\r]*/g, '');
+  if (!/[^\s,]/.test(between)) return false;
+  comment.leading = true;
+  comment.trailing = false;
+  comment.printed = false;
+  ((next as GdNode & Attached).comments ??= []).push(comment);
+  return true;
+}
+
+/** What prettier's comment attachment sets on a comment before the handlers run. */
+interface Decorated {
+  precedingNode?: GdNode;
+  followingNode?: GdNode;
+  leading?: boolean;
+  trailing?: boolean;
+  printed?: boolean;
+}
+
 export const gdPrinter: Printer<GdNode> = {
+  handleComments: { endOfLine: (comment: GdComment & Decorated, text: string) => handleEndOfLine(comment, text) },
   print,
   getVisitorKeys: (node) => getVisitorKeys(node) as string[],
   canAttachComment,
   isBlockComment: () => false,
+  willPrintOwnComments: () => true,
   printComment: (path) => (path.node as GdComment).text,
 };
