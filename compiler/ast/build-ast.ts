@@ -462,64 +462,65 @@ class AstBuilder {
   }
 
   /**
-   * Puts an expression's tokens and sub-nodes back in source order (each one starts with a lexed
-   * token, so its offset orders it) and reads them as `operand (op operand)*`.
+   * Reads an expression's children as `operand (op operand)*`. The CST keeps each kind of token and
+   * sub-node in its own list, in source order; operand k lies between binary operators k-1 and k,
+   * so a cursor per list, advanced up to the next operator's offset, puts everything back in place
+   * (every entry starts with a lexed token: the parser chose it by that token).
    */
-  private operands(c: C.ExpressionCstChildren): { operands: Operand[]; ops: IToken[] } {
-    const items: Item[] = [];
-    const tokens = (ts: readonly IToken[] | undefined, kind: Item['kind']) => {
-      for (const t of ts ?? []) items.push({ at: t.startOffset, kind, tok: t, node: undefined });
-    };
-    const nodes = (ns: readonly CstNode[] | undefined, kind: Item['kind'], first: (n: CstNode) => IToken | undefined) => {
-      for (const node of ns ?? []) items.push({ at: first(node)?.startOffset ?? NaN, kind, tok: undefined, node });
-    };
-    tokens(c.AddOp, 'sign');
-    tokens(c.BinaryOp, 'op');
-    tokens(c.NumberLit, 'primary');
-    tokens(c.StringLit, 'primary');
-    tokens(c.Identifier, 'primary');
-    tokens(c.Arrow, 'arrow');
-    nodes(c.argList, 'args', (x) => (x as C.ArgListCstNode).children.LParen?.[0]);
-    nodes(c.tensorLit, 'primary', (x) => (x as C.TensorLitCstNode).children.LBracket?.[0]);
-    nodes(c.group, 'primary', (x) => (x as C.GroupCstNode).children.LParen?.[0]);
-    nodes(c.indexSuffix, 'suffix', (x) => (x as C.IndexSuffixCstNode).children.LBracket?.[0]);
-    nodes(c.attrSuffix, 'suffix', (x) => (x as C.AttrSuffixCstNode).children.Dot?.[0]);
-    for (const it of items) if (Number.isNaN(it.at)) throw INCOMPLETE;
-    items.sort((x, y) => x.at - y.at);
-
+  private operands(c: C.ExpressionCstChildren): { operands: Operand[]; ops: readonly IToken[] } {
+    const ops = c.BinaryOp ?? NONE;
+    const signs = c.AddOp ?? NONE;
+    const nums = c.NumberLit ?? NONE;
+    const strs = c.StringLit ?? NONE;
+    const ids = c.Identifier ?? NONE;
+    const tensors = c.tensorLit ?? [];
+    const groups = c.group ?? [];
+    const argLists = c.argList ?? [];
+    const arrows = c.Arrow ?? NONE;
+    const indexes = c.indexSuffix ?? [];
+    const attrs = c.attrSuffix ?? [];
+    let iSign = 0, iNum = 0, iStr = 0, iId = 0, iTensor = 0, iGroup = 0, iArgs = 0, iIndex = 0, iAttr = 0;
     const operands: Operand[] = [];
-    const ops: IToken[] = [];
-    let i = 0;
-    for (;;) {
-      const signs: IToken[] = [];
-      while (items[i]?.kind === 'sign') signs.push(items[i++]!.tok!);
-      const p = items[i++];
-      if (!p || p.kind !== 'primary') throw INCOMPLETE;
+    for (let k = 0; k <= ops.length; k++) {
+      const limit = k < ops.length ? ops[k]!.startOffset : Infinity;
+      if (Number.isNaN(limit)) throw INCOMPLETE;
+      // The primary is the earliest of the next number, string, name, tensor literal or group.
+      const atNum = iNum < nums.length ? nums[iNum]!.startOffset : Infinity;
+      const atStr = iStr < strs.length ? strs[iStr]!.startOffset : Infinity;
+      const atId = iId < ids.length ? ids[iId]!.startOffset : Infinity;
+      const atTensor = iTensor < tensors.length ? startOf(tensors[iTensor]!.children.LBracket) : Infinity;
+      const atGroup = iGroup < groups.length ? startOf(groups[iGroup]!.children.LParen) : Infinity;
+      const at = Math.min(atNum, atStr, atId, atTensor, atGroup);
+      if (!(at < limit)) throw INCOMPLETE;
+      const mySigns: IToken[] = [];
+      while (iSign < signs.length && signs[iSign]!.startOffset < at) mySigns.push(signs[iSign++]!);
       let atom: A.Expr;
-      if (p.node) atom = p.node.name === 'group' ? this.group(p.node as C.GroupCstNode) : this.tensorLit(p.node as C.TensorLitCstNode);
-      else if (p.tok!.tokenType === T.NumberLit) atom = this.numberLit(p.tok!);
-      else if (p.tok!.tokenType === T.StringLit) atom = this.stringLit(p.tok!);
+      if (at === atNum) atom = this.numberLit(nums[iNum++]!);
+      else if (at === atStr) atom = this.stringLit(strs[iStr++]!);
+      else if (at === atTensor) atom = this.tensorLit(tensors[iTensor++]!);
+      else if (at === atGroup) atom = this.group(groups[iGroup++]!);
       else {
-        const name = this.ident(p.tok!);
-        const next = items[i];
-        if (next?.kind === 'args') {
-          i++;
-          const list = next.node as C.ArgListCstNode;
+        const name = this.ident(ids[iId++]!);
+        const list = argLists[iArgs];
+        if (list && startOf(list.children.LParen) < limit) {
+          iArgs++;
           const args = this.argList(list);
           atom = { kind: 'Call', callee: name, args, span: this.span(name.span.start, this.cover(list.children.LParen, [this.argsEnd([list], args)]).end) };
-        } else if (next?.kind === 'arrow') {
-          // `x => body`: the body is the rest of the expression, so it is always the last item.
-          i++;
+        } else if (arrows.length > 0 && arrows[0]!.startOffset > at && arrows[0]!.startOffset < limit) {
+          // `x => body`: the body is the rest of the expression, a node of its own.
           const body = this.expression(this.node(c.body));
           atom = { kind: 'Lambda', params: [name], body, span: this.span(name.span.start, body.span.end) };
         } else atom = { kind: 'Name', name: name.name, span: name.span };
       }
-      while (items[i]?.kind === 'suffix') atom = this.suffix(atom, items[i++]!.node as C.IndexSuffixCstNode | C.AttrSuffixCstNode);
-      operands.push({ signs, atom });
-      const op = items[i++];
-      if (!op) break;
-      if (op.kind !== 'op') throw INCOMPLETE;
-      ops.push(op.tok!);
+      // Suffixes of this operand, in order: `x[0].T[1]`.
+      for (;;) {
+        const atIndex = iIndex < indexes.length ? startOf(indexes[iIndex]!.children.LBracket) : Infinity;
+        const atAttr = iAttr < attrs.length ? startOf(attrs[iAttr]!.children.Dot) : Infinity;
+        if (atIndex < atAttr && atIndex < limit) atom = this.suffix(atom, indexes[iIndex++]!);
+        else if (atAttr < limit) atom = this.suffix(atom, attrs[iAttr++]!);
+        else break;
+      }
+      operands.push({ signs: mySigns, atom });
     }
     return { operands, ops };
   }
@@ -667,12 +668,12 @@ interface Operand {
   readonly atom: A.Expr;
 }
 
-/** A token or sub-node of an expression, with the offset that puts it in source order. */
-interface Item {
-  readonly at: number;
-  readonly kind: 'sign' | 'op' | 'primary' | 'arrow' | 'args' | 'suffix';
-  readonly tok: IToken | undefined;
-  readonly node: CstNode | undefined;
+const NONE: readonly IToken[] = [];
+
+/** Where the first of `ts` starts; Infinity when absent or inserted by recovery (then nothing is placed before it). */
+function startOf(ts: readonly IToken[] | undefined): number {
+  const t = ts?.[0];
+  return t && !Number.isNaN(t.startOffset) ? t.startOffset : Infinity;
 }
 
 /** The statement rules, as keys of the program's (and a phase's) CST children. */
