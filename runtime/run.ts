@@ -662,7 +662,7 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
           for (const [n, v] of watched) {
             const bad = firstBad(v);
             if (bad !== null) {
-              what = `param '${n}'`;
+              what = `${ctx.checked.symbols.get(n)?.kind === 'particles' ? 'particles' : 'param'} '${n}'`;
               value = bad;
               break;
             }
