@@ -24,11 +24,11 @@ phase train {
 # FGSM: one signed step of length eps (the weights are not targets, so they stay fixed)
 phase fgsm {
   maximize attack = cross_entropy(net(X + delta), Y) over delta in linf by fgsm(eps: eps) for 1 steps
-    log every 1: attack, robust_accuracy = accuracy(X + delta)
+    log every 1: loss_under_attack = cross_entropy(net(X + delta), Y), robust_accuracy = accuracy(X + delta)
 }
 init delta from 0 * X
 # IFGSM from delta = 0: tau = 0.03, 10 steps, |delta|_inf <= eps
 phase attack {
   maximize attack = cross_entropy(net(X + delta), Y) over delta in linf by gd(lr: 0.03) for 10 steps
-    log every 5: attack, robust_accuracy = accuracy(X + delta), max_delta = max(abs(delta))
+    log every 5: loss_under_attack = cross_entropy(net(X + delta), Y), robust_accuracy = accuracy(X + delta), max_delta = max(abs(delta))
 }
