@@ -18,6 +18,12 @@ export function showRow(row: LogRow): string {
     .join('  ');
 }
 
+/** `1234 steps/s`, `12.5 steps/s`, `0.42 steps/s`. */
+export function formatRate(perSecond: number): string {
+  const v = perSecond >= 100 ? Math.round(perSecond) : perSecond >= 10 ? Math.round(perSecond * 10) / 10 : Math.round(perSecond * 100) / 100;
+  return `${v} steps/s`;
+}
+
 export interface ProgressReporter {
   readonly onProgress: (p: Progress) => void;
   /** Ends the bar's line (terminal mode). */
@@ -28,21 +34,24 @@ export interface ProgressReporter {
  * A reporter writing through `write`. On a terminal it redraws one line at most ~10 times a second;
  * otherwise it prints one line per new log row, so piped output stays short and greppable.
  */
-export function progressReporter(write: (s: string) => void, tty: boolean, width = 24): ProgressReporter {
+export function progressReporter(write: (s: string) => void, tty: boolean, width = 24, now: () => number = Date.now): ProgressReporter {
   let lastRow: LogRow | null = null;
   let lastDraw = 0;
   let drawn = false;
+  const started = now();
   const label = (p: Progress, t = p.t) => `${p.phase ? `${p.phase}: ` : ''}step ${t}${p.total !== null ? `/${p.total}` : ''}`;
   return {
     onProgress(p) {
       if (tty) {
-        const now = Date.now();
-        if (now - lastDraw < 100 && p.t !== p.total) return;
-        lastDraw = now;
+        const t = now();
+        if (t - lastDraw < 100 && p.t !== p.total) return;
+        lastDraw = t;
         const frac = p.total ? Math.min(1, p.t / p.total) : 0;
         const fill = Math.round(frac * width);
         const bar = p.total ? `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ` : '';
-        write(`\r\u001b[2K${bar}${label(p)}${p.latest ? `  ${showRow(p.latest)}` : ''}`);
+        // Steps per second over the whole run so far (global steps, so phases do not reset it).
+        const rate = p.globalStep > 0 && t > started ? `  ${formatRate((p.globalStep * 1000) / (t - started))}` : '';
+        write(`\r\u001b[2K${bar}${label(p)}${rate}${p.latest ? `  ${showRow(p.latest)}` : ''}`);
         drawn = true;
       } else if (p.latest && p.latest !== lastRow) {
         lastRow = p.latest;

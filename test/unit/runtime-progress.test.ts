@@ -19,12 +19,15 @@ describe('progress and output formatting', () => {
 
   it('redraws one line with a bar on a terminal and ends it on finish', () => {
     const out: string[] = [];
-    const r = progressReporter((s) => out.push(s), true, 10);
+    let clock = 1000;
+    const r = progressReporter((s) => out.push(s), true, 10, () => clock);
+    clock += 500;
     r.onProgress(p(150, { step: 100, values: { loss: 0.5 } }));
+    clock += 1000;
     r.onProgress(p(300, { step: 300, values: { loss: 0.25 } }));
     r.finish();
-    expect(out[0]).toBe('\r\u001b[2K[#####.....] step 150/300  loss=0.5');
-    expect(out[1]).toBe('\r\u001b[2K[##########] step 300/300  loss=0.25');
+    expect(out[0]).toBe('\r\u001b[2K[#####.....] step 150/300  300 steps/s  loss=0.5');
+    expect(out[1]).toBe('\r\u001b[2K[##########] step 300/300  200 steps/s  loss=0.25');
     expect(out[2]).toBe('\n');
   });
 
