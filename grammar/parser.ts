@@ -339,7 +339,7 @@ export class GdParser extends CstParser {
    * and the builder puts them back in source order by offset.
    */
   expression = this.RULE('expression', () => {
-    this.AT_LEAST_ONE_SEP((this.operandDef ??= { SEP: T.BinaryOp, DEF: () => this.operand() }));
+    this.AT_LEAST_ONE_SEP((this.operandDef ??= { SEP: T.BinaryOp, DEF: () => this.operand(), ERR_MSG: 'an expression' }));
   });
   private operandDef?: AtLeastOneSepMethodOpts<unknown>;
 

@@ -360,6 +360,11 @@ describe('syntax errors', () => {
     expect(m('let a = 3 +\nlet b = 4')).toEqual(["expected an expression, found keyword 'let'"]);
     expect(m('let a = (1 + 2')).toEqual(["unexpected end of file: expected ')'"]);
     expect(m('minimize l = f over w gd')[0]).toBe("expected 'by', found name 'gd'");
+    expect(m('let a = f(a, , b)')).toEqual(["expected an expression, found ','"]);
+    expect(m('prune W keep by magnitude')).toEqual(["expected an expression, found keyword 'by'"]);
+    expect(m('phase p { let a = 1')).toEqual(["unexpected end of file: expected '}'"]);
+    expect(m('save w p to "x.json"')).toEqual(["expected 'to', found name 'p'"]);
+    expect(m('let = 3')).toEqual(["expected a name, found '='"]);
   });
 
   it('puts a missing token after the previous one, not on the next line', () => {
