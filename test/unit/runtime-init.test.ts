@@ -62,3 +62,25 @@ describe('initial values', () => {
     expect(get('L')).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
   });
 });
+
+describe('init from and save (through the real pipeline)', () => {
+  it('sets a param from an expression of data and params, between solves', async () => {
+    const { compileSolve } = await import('../../compiler/pipeline.js');
+    const { runProgram } = await import('../../runtime/run.js');
+    const src = `data X: [4, 2] = [[1, 2], [3, 4], [5, 6], [7, 8]]
+param w: [2] = ones
+param z: [4] = zeros
+minimize a = sum((w - 3)^2) over w by gd(lr: 0.5) for 1 steps
+init z from X @ w + 1
+minimize b = sum(z^2) * 0 + sum((w - 3)^2) over w by gd(lr: 0.5) for 1 steps
+`;
+    const fr = front('initfrom.gd', src, memoryHost({}));
+    if (!fr.checked) throw new Error(fr.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
+    const checked = fr.checked;
+    const res = await runProgram(checked, { backend: 'wasm', seed: 0, outDir: null, compileStep: (item) => compileSolve(checked, item) });
+    expect(res.status).toBe('ok');
+    // gd(lr: 0.5) on sum((w - 3)^2) jumps to w = 3 in one step; then z = X @ [3, 3] + 1.
+    expect(Array.from(res.params['w']!.data)).toEqual([3, 3]);
+    expect(Array.from(res.params['z']!.data)).toEqual([10, 22, 34, 46]);
+  });
+});
