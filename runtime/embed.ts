@@ -359,11 +359,14 @@ export function supplied(data: Readonly<Record<string, Float32Array | readonly n
  * the current folder (Node) — the folder `gd run` was started from, since paths are written relative to it.
  */
 export function dataUrl(path: string, base?: string | URL): URL {
-  if (base !== undefined) return new URL(path, base);
+  // Each segment is percent-encoded, so quotes, backslashes, '%', '?' and '#' stay part of the file name.
+  const rel = path.split('/').map(encodeURIComponent).join('/');
+  if (path.startsWith('/')) return new URL(`file://${rel}`);
+  if (base !== undefined) return new URL(rel, base);
   const g = globalThis as { location?: { href: string }; process?: { cwd(): string } };
-  if (g.location) return new URL(path, g.location.href);
-  const cwd = g.process?.cwd() ?? '/';
-  return new URL(path, `file://${cwd.endsWith('/') ? cwd : `${cwd}/`}`);
+  if (g.location) return new URL(rel, g.location.href);
+  const cwd = (g.process?.cwd() ?? '/').split('/').map(encodeURIComponent).join('/');
+  return new URL(rel, `file://${cwd.endsWith('/') ? cwd : `${cwd}/`}`);
 }
 
 /**

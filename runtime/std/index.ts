@@ -8,3 +8,4 @@ import './wasserstein/index.js';
 import './mfld/index.js';
 import './infinity/index.js';
 import './longrun/index.js';
+import './dsgd/index.js';
