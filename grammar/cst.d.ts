@@ -56,8 +56,10 @@ export type DataDeclCstChildren = {
   Identifier: IToken[];
   Colon?: IToken[];
   shape?: ShapeCstNode[];
-  initClause?: InitClauseCstNode[];
-  batchClause?: BatchClauseCstNode[];
+  Equals?: IToken[];
+  init?: ExpressionCstNode[];
+  KwBatch?: IToken[];
+  batch?: ExpressionCstNode[];
 };
 
 export interface ParamDeclCstNode extends CstNode {
@@ -70,9 +72,13 @@ export type ParamDeclCstChildren = {
   Identifier: IToken[];
   Colon?: IToken[];
   shape?: ShapeCstNode[];
-  domainClause?: DomainClauseCstNode[];
-  initClause?: InitClauseCstNode[];
-  perClause?: PerClauseCstNode[];
+  KwIn?: IToken[];
+  domain?: IToken[];
+  argList?: ArgListCstNode[];
+  Equals?: IToken[];
+  init?: ExpressionCstNode[];
+  KwPer?: IToken[];
+  per?: IToken[];
 };
 
 export interface ParticlesDeclCstNode extends CstNode {
@@ -85,47 +91,8 @@ export type ParticlesDeclCstChildren = {
   Identifier: IToken[];
   Colon: IToken[];
   shape: ShapeCstNode[];
-  initClause?: InitClauseCstNode[];
-};
-
-export interface InitClauseCstNode extends CstNode {
-  name: "initClause";
-  children: InitClauseCstChildren;
-}
-
-export type InitClauseCstChildren = {
-  Equals: IToken[];
-  expression: ExpressionCstNode[];
-};
-
-export interface BatchClauseCstNode extends CstNode {
-  name: "batchClause";
-  children: BatchClauseCstChildren;
-}
-
-export type BatchClauseCstChildren = {
-  KwBatch: IToken[];
-  expression: ExpressionCstNode[];
-};
-
-export interface DomainClauseCstNode extends CstNode {
-  name: "domainClause";
-  children: DomainClauseCstChildren;
-}
-
-export type DomainClauseCstChildren = {
-  KwIn: IToken[];
-  domain: DomainCstNode[];
-};
-
-export interface PerClauseCstNode extends CstNode {
-  name: "perClause";
-  children: PerClauseCstChildren;
-}
-
-export type PerClauseCstChildren = {
-  KwPer: IToken[];
-  Identifier: IToken[];
+  Equals?: IToken[];
+  init?: ExpressionCstNode[];
 };
 
 export interface ShapeCstNode extends CstNode {
@@ -138,16 +105,6 @@ export type ShapeCstChildren = {
   expression?: (ExpressionCstNode)[];
   Comma?: IToken[];
   RBracket: IToken[];
-};
-
-export interface DomainCstNode extends CstNode {
-  name: "domain";
-  children: DomainCstChildren;
-}
-
-export type DomainCstChildren = {
-  Identifier: IToken[];
-  argList?: ArgListCstNode[];
 };
 
 export interface LetDeclCstNode extends CstNode {
@@ -496,12 +453,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   dataDecl(children: DataDeclCstChildren, param?: IN): OUT;
   paramDecl(children: ParamDeclCstChildren, param?: IN): OUT;
   particlesDecl(children: ParticlesDeclCstChildren, param?: IN): OUT;
-  initClause(children: InitClauseCstChildren, param?: IN): OUT;
-  batchClause(children: BatchClauseCstChildren, param?: IN): OUT;
-  domainClause(children: DomainClauseCstChildren, param?: IN): OUT;
-  perClause(children: PerClauseCstChildren, param?: IN): OUT;
   shape(children: ShapeCstChildren, param?: IN): OUT;
-  domain(children: DomainCstChildren, param?: IN): OUT;
   letDecl(children: LetDeclCstChildren, param?: IN): OUT;
   defDecl(children: DefDeclCstChildren, param?: IN): OUT;
   paramList(children: ParamListCstChildren, param?: IN): OUT;

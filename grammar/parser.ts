@@ -65,8 +65,22 @@ export class GdParser extends CstParser {
       this.CONSUME(T.Colon);
       this.SUBRULE(this.shape);
     });
+    // Clauses are inline (not nodes); labels keep the initializer and the batch size apart.
     this.MANY(() =>
-      this.OR([{ ALT: () => this.SUBRULE(this.initClause) }, { ALT: () => this.SUBRULE(this.batchClause) }]),
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Equals);
+            this.SUBRULE(this.expression, { LABEL: 'init' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Batch);
+            this.SUBRULE2(this.expression, { LABEL: 'batch' });
+          },
+        },
+      ]),
     );
   });
 
@@ -78,11 +92,29 @@ export class GdParser extends CstParser {
       this.CONSUME(T.Colon);
       this.SUBRULE(this.shape);
     });
+    // Clauses are inline (not nodes); labels keep the domain name and the `per` name apart. The only
+    // argument lists directly under a param are its domain's.
     this.MANY(() =>
       this.OR([
-        { ALT: () => this.SUBRULE(this.domainClause) },
-        { ALT: () => this.SUBRULE(this.initClause) },
-        { ALT: () => this.SUBRULE(this.perClause) },
+        {
+          ALT: () => {
+            this.CONSUME(T.In);
+            this.CONSUME2(T.Identifier, { LABEL: 'domain' });
+            this.OPTION2(() => this.SUBRULE(this.argList));
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Equals);
+            this.SUBRULE(this.expression, { LABEL: 'init' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Per);
+            this.CONSUME3(T.Identifier, { LABEL: 'per' });
+          },
+        },
       ]),
     );
   });
@@ -92,27 +124,10 @@ export class GdParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Colon);
     this.SUBRULE(this.shape);
-    this.MANY(() => this.SUBRULE(this.initClause));
-  });
-
-  initClause = this.RULE('initClause', () => {
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression);
-  });
-
-  batchClause = this.RULE('batchClause', () => {
-    this.CONSUME(T.Batch);
-    this.SUBRULE(this.expression);
-  });
-
-  domainClause = this.RULE('domainClause', () => {
-    this.CONSUME(T.In);
-    this.SUBRULE(this.domain);
-  });
-
-  perClause = this.RULE('perClause', () => {
-    this.CONSUME(T.Per);
-    this.CONSUME(T.Identifier);
+    this.MANY(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression, { LABEL: 'init' });
+    });
   });
 
   /** `[n, d]`, `[784]`, `[]` (a scalar). */
@@ -126,11 +141,6 @@ export class GdParser extends CstParser {
       });
     });
     this.CONSUME(T.RBracket);
-  });
-
-  domain = this.RULE('domain', () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.argList));
   });
 
   letDecl = this.RULE('letDecl', () => {

@@ -197,8 +197,10 @@ class AstBuilder {
   dataDecl(n: C.DataDeclCstNode): A.DataDecl {
     const c = n.children;
     const name = this.ident(this.tok(c.Identifier));
-    const init = this.single(c.initClause, 'the initializer', (x) => this.initClause(x));
-    const batch = this.single(c.batchClause, "'batch'", (x) => this.batchClause(x));
+    this.once(c.Equals, c.init, 'the initializer');
+    this.once(c.KwBatch, c.batch, "'batch'");
+    const init = c.init ? this.expression(c.init[0]!) : null;
+    const batch = c.batch ? this.expression(c.batch[0]!) : null;
     const shape = c.shape ? this.shape(c.shape[0]!) : null;
     const span = this.cover(c.KwData, [name, shape, init, batch]);
     if (!init) {
@@ -214,9 +216,12 @@ class AstBuilder {
     const c = n.children;
     const name = this.ident(this.tok(c.Identifier));
     const shape = c.shape ? this.shape(c.shape[0]!) : null;
-    const domain = this.single(c.domainClause, "'in'", (x) => this.domainClause(x));
-    const init = this.single(c.initClause, 'the initializer', (x) => this.initClause(x));
-    const per = this.single(c.perClause, "'per'", (x) => this.perClause(x));
+    this.once(c.KwIn, c.domain, "'in'");
+    this.once(c.Equals, c.init, 'the initializer');
+    this.once(c.KwPer, c.per, "'per'");
+    const domain = c.domain ? this.domain(c) : null;
+    const init = c.init ? this.expression(c.init[0]!) : null;
+    const per = c.per ? this.ident(this.tok(c.per)) : null;
     return { kind: 'Param', name, shape, domain, init, per, span: this.cover(c.KwParam, [name, shape, domain, init, per]) };
   }
 
@@ -224,48 +229,45 @@ class AstBuilder {
     const c = n.children;
     const name = this.ident(this.tok(c.Identifier));
     const shape = this.shape(this.node(c.shape));
-    const init = this.single(c.initClause, 'the initializer', (x) => this.initClause(x));
+    this.once(c.Equals, c.init, 'the initializer');
+    const init = c.init ? this.expression(c.init[0]!) : null;
     return { kind: 'Particles', name, shape, init, span: this.cover(c.KwParticles, [shape, init]) };
   }
 
-  /** A clause that may appear at most once: the first is kept, a repeat is reported (GD1007). */
-  private single<N extends CstNode, R>(ns: readonly N[] | undefined, what: string, build: (n: N) => R): R | null {
-    if (!ns || ns.length === 0) return null;
-    for (let i = 1; i < ns.length; i++) {
-      if (cstStart(ns[i]!) >= 0 && cstStart(ns[0]!) >= 0) {
-        this.diagnostics.push(D.duplicateClause(this.nodeSpan(ns[i]!), what, this.nodeSpan(ns[0]!)));
-      }
+  /**
+   * A clause that may appear at most once (the first is kept): each repeat, from its keyword to its
+   * value, is reported as GD1007 with a note at the first.
+   */
+  private once(keywords: readonly IToken[] | undefined, values: readonly (CstNode | IToken)[] | undefined, what: string): void {
+    if (!keywords || !values || values.length < 2) return;
+    const clause = (i: number): Span | undefined => {
+      const kw = keywords[i];
+      const v = values[i];
+      if (!kw || !v || Number.isNaN(kw.startOffset)) return undefined;
+      const end = isToken(v) ? (Number.isNaN(v.startOffset) ? -1 : v.startOffset + v.image.length) : cstEnd(v);
+      return end > kw.startOffset ? this.span(kw.startOffset, end) : undefined;
+    };
+    const first = clause(0);
+    for (let i = 1; i < values.length; i++) {
+      const again = clause(i);
+      if (again && first) this.diagnostics.push(D.duplicateClause(again, what, first));
     }
-    return build(ns[0]!);
   }
 
-  initClause(n: C.InitClauseCstNode): A.Expr {
-    return this.expression(this.node(n.children.expression));
-  }
-
-  batchClause(n: C.BatchClauseCstNode): A.Expr {
-    return this.expression(this.node(n.children.expression));
-  }
-
-  domainClause(n: C.DomainClauseCstNode): A.DomainAnn {
-    return this.domain(this.node(n.children.domain));
-  }
-
-  perClause(n: C.PerClauseCstNode): A.Ident {
-    return this.ident(this.tok(n.children.Identifier));
+  /** A param's domain, inline in its declaration: `in simplex`, `in ball(inf, 0.1)`. */
+  private domain(c: C.ParamDeclCstChildren): A.DomainAnn {
+    const name = this.ident(this.tok(c.domain));
+    // The first argument list under the param is this domain's when it comes before any second `in`.
+    const list = c.argList?.[0];
+    const own = list && startOf(list.children.LParen) > name.span.start && startOf(list.children.LParen) < (c.KwIn?.[1]?.startOffset ?? Infinity);
+    const args = own ? this.argList(list) : [];
+    return { kind: 'Domain', name, args, span: this.cover(c.domain, [own ? this.argsEnd([list], args) : null]) };
   }
 
   shape(n: C.ShapeCstNode): A.ShapeAnn {
     const c = n.children;
     const dims = this.exprs(c.expression);
     return { kind: 'Shape', dims, span: this.cover(c.LBracket, [dims[dims.length - 1], c.Comma, c.RBracket]) };
-  }
-
-  domain(n: C.DomainCstNode): A.DomainAnn {
-    const c = n.children;
-    const name = this.ident(this.tok(c.Identifier));
-    const args = c.argList ? this.argList(c.argList[0]!) : [];
-    return { kind: 'Domain', name, args, span: this.cover(c.Identifier, [this.argsEnd(c.argList, args)]) };
   }
 
   letDecl(n: C.LetDeclCstNode): A.LetDecl {

@@ -413,6 +413,16 @@ describe('syntax errors', () => {
     expect(errors('let a = 1 < 2 < 3')).toEqual(['GD1003@1:15']);
     expect(errors('param w = zeros = ones')).toEqual(['GD1007@1:17']);
     expect(errors('data Z: [3]')).toEqual(['GD1004@1:12']);
+    expect(errors('param w in simplex in box(0, 1)')).toEqual(['GD1007@1:20']);
+    expect(errors('data X = 1 batch 2 batch 3')).toEqual(['GD1007@1:20']);
+    expect(errors('particles t: [2, 2] = a = b')).toEqual(['GD1007@1:25']);
+    const kept = (src: string) => {
+      const p = parse('t.gd', src).program.body[0] as A.ParamDecl;
+      return `${p.domain!.name.name}(${p.domain!.args.map((a) => printExpr(a.value)).join(', ')}) ${p.init ? printExpr(p.init) : '-'}`;
+    };
+    expect(kept('param w in simplex in box(0, 1)')).toBe('simplex() -');
+    expect(kept('param w in box(0, 1) in simplex = zeros')).toBe('box(0, 1) zeros');
+    expect(kept('param w = f(x) in ball(2, 1)')).toBe('ball(2, 1) f(x)');
   });
 });
 
