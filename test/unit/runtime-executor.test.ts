@@ -215,6 +215,19 @@ describe('executor vs reference interpreter', () => {
     for (let i = 0; i < 30; i++) expect((await runGraphOnce(g, feeds)).get('value:s')!.data[0]).toBeCloseTo(want, 4);
   });
 
+  it('tanh keeps float32 accuracy from 1e-12 to saturation, NaN and infinities included', async () => {
+    const xs: number[] = [0, 0.2, -0.2, 20, -20, Infinity, -Infinity, NaN];
+    for (let e = -12; e <= 1.5; e += 0.05) xs.push(Math.fround(10 ** e), Math.fround(-(10 ** e)));
+    const b = new GraphBuilder();
+    b.output('y', b.unary('tanh', b.input('x', [xs.length], 'data')), 'value');
+    const got = (await runGraphOnce(b.build(), new Map([['x', { shape: [xs.length], data: Float32Array.from(xs) }]]))).get('value:y')!.data;
+    xs.forEach((x, i) => {
+      const w = Math.tanh(Math.fround(x));
+      if (Number.isNaN(w)) expect(got[i]).toBeNaN();
+      else expect(Math.abs(got[i]! - w)).toBeLessThanOrEqual(Math.max(2e-7, 1e-6 * Math.abs(w)));
+    });
+  });
+
   it('skips broadcasts that consumers do themselves, but not where the shape would change', async () => {
     const b = new GraphBuilder();
     const x = b.input('x', [3, 1], 'data');
