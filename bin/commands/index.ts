@@ -2,11 +2,15 @@
 import Check from './check.js';
 import Compile from './compile.js';
 import Fmt from './fmt.js';
+import Init from './init.js';
+import Plot from './plot.js';
 import Run from './run.js';
 
 export const commands = {
   check: Check,
   compile: Compile,
   fmt: Fmt,
+  init: Init,
+  plot: Plot,
   run: Run,
 };

@@ -76,6 +76,8 @@ export default class Run extends BaseCommand {
       process.off('SIGINT', onSigint);
       if (showProgress) reporter.finish();
     }
+    // metrics.svg in the run folder (runtime/plot, loaded only here: vega is large); a plot failure only warns.
+    if (res.runDir) await import('../../runtime/plot/run-plot.js').then((m) => m.writeRunPlot(res.runDir!)).catch((e: Error) => process.stderr.write(`warning: no plot: ${e.message}\n`));
     if (res.status !== 'ok') return fail(res.diagnostics, fr.sources, res.status === 'interrupted' ? EXIT.interrupted : EXIT.diagnostics);
 
     if (flags.json) {

@@ -1,0 +1,34 @@
+/** The plot of a run folder: metrics.svg, drawn from metrics.csv (by `gd run` at the end of every run, and by `gd plot`). */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { scalarSeries } from './metrics-csv.js';
+import { plotSpec } from './plot-spec.js';
+import { renderSvg } from './render-svg.js';
+
+export const PLOT_FILE = 'metrics.svg';
+
+export interface PlotResult {
+  /** The SVG file written, or null when there was nothing to plot (no logged scalar). */
+  readonly file: string | null;
+  /** The series drawn, in panel order. */
+  readonly metrics: readonly string[];
+}
+
+/**
+ * Draws `runDir/metrics.csv` into `out` (default `runDir/metrics.svg`). With `metric`, only that series
+ * (an error listing the available ones when it is not there).
+ */
+export async function writeRunPlot(runDir: string, opts: { metric?: string; out?: string } = {}): Promise<PlotResult> {
+  const csv = readFileSync(join(runDir, 'metrics.csv'), 'utf8');
+  let series = scalarSeries(csv).filter((s) => s.points.length > 0);
+  if (opts.metric !== undefined) {
+    const names = series.map((s) => s.name);
+    series = series.filter((s) => s.name === opts.metric);
+    if (series.length === 0) throw new Error(`no logged scalar '${opts.metric}' in ${join(runDir, 'metrics.csv')} (there are: ${names.join(', ') || 'none'})`);
+  }
+  if (series.length === 0) return { file: null, metrics: [] };
+  const svg = await renderSvg(plotSpec(series, basename(runDir)));
+  const file = opts.out ?? join(runDir, PLOT_FILE);
+  writeFileSync(file, svg);
+  return { file, metrics: series.map((s) => s.name) };
+}
