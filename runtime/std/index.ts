@@ -9,3 +9,4 @@ import './mfld/index.js';
 import './infinity/index.js';
 import './longrun/index.js';
 import './dsgd/index.js';
+import './unlearn/index.js';
