@@ -153,8 +153,8 @@ export type SolveStmtCstChildren = {
   KwMinimize?: IToken[];
   KwMaximize?: IToken[];
   Identifier: IToken[];
-  Equals: IToken[];
-  expression: ExpressionCstNode[];
+  Equals?: IToken[];
+  expression?: ExpressionCstNode[];
   KwOver: IToken[];
   target: (TargetCstNode)[];
   Comma?: IToken[];
@@ -350,6 +350,7 @@ export type UseStmtCstChildren = {
   KwUse: IToken[];
   Identifier: (IToken)[];
   Dot?: IToken[];
+  KwPrune?: IToken[];
 };
 
 export interface ExpressionCstNode extends CstNode {

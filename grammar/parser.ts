@@ -176,8 +176,11 @@ export class GdParser extends CstParser {
   solveStmt = this.RULE('solveStmt', () => {
     this.OR([{ ALT: () => this.CONSUME(T.Minimize) }, { ALT: () => this.CONSUME(T.Maximize) }]);
     this.CONSUME(T.Identifier);
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression);
+    // `= EXPR` may be left out when NAME is a let declared earlier: `minimize loss over w by ...`.
+    this.OPTION3(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression);
+    });
     this.CONSUME(T.Over);
     this.SUBRULE(this.target);
     this.MANY(() => {
@@ -332,7 +335,8 @@ export class GdParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.MANY(() => {
       this.CONSUME(T.Dot);
-      this.CONSUME2(T.Identifier);
+      // `prune` is a hard keyword but also a std module's name (`use std.prune`).
+      this.OR([{ ALT: () => this.CONSUME2(T.Identifier) }, { ALT: () => this.CONSUME(T.Prune) }]);
     });
   });
 

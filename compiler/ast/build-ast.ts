@@ -294,7 +294,8 @@ class AstBuilder {
   solveStmt(n: C.SolveStmtCstNode): A.SolveStmt {
     const c = n.children;
     const name = this.ident(this.tok(c.Identifier));
-    const objective = this.expression(this.node(c.expression));
+    // Without `= EXPR` the objective is the earlier declaration of the same name (LANGUAGE.md §5).
+    const objective: A.Expr = c.Equals ? this.expression(this.node(c.expression)) : { kind: 'Name', name: name.name, span: name.span };
     const targets = (c.target ?? []).map((t) => this.target(t));
     const method = this.method(c);
     const controls = this.controls(c);
@@ -442,7 +443,9 @@ class AstBuilder {
 
   useStmt(n: C.UseStmtCstNode): A.UseStmt {
     const c = n.children;
-    const path = (c.Identifier ?? []).map((_, i) => this.ident(this.tok(c.Identifier, i)));
+    // Path parts are names, or the keyword `prune` (std.prune): merge the two token lists in source order.
+    const parts = [...(c.Identifier ?? []), ...(c.KwPrune ?? [])].filter((t) => !t.isInsertedInRecovery);
+    const path = parts.sort((a, b) => a.startOffset - b.startOffset).map((t) => this.ident(t));
     if (path.length === 0) throw INCOMPLETE;
     return { kind: 'Use', path, span: this.cover(c.KwUse, [path[path.length - 1]]) };
   }

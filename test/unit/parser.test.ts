@@ -231,6 +231,12 @@ describe('solving (LANGUAGE.md §4)', () => {
     const s = stmt('minimize l = f over w by gd', 'Solve');
     expect([s.method.args, s.controls]).toEqual([[], []]);
   });
+  it('takes `minimize NAME over ...` without `= EXPR` as the objective named NAME (LANGUAGE.md §5)', () => {
+    const s = stmt('minimize loss over w by gd(lr: 0.01) for 100 steps', 'Solve');
+    expect(s.objective).toMatchObject({ kind: 'Name', name: 'loss' });
+    expect(s.objective.span).toEqual(s.name.span);
+    expect(s.controls.map((c) => c.kind)).toEqual(['For']);
+  });
 });
 
 describe('phases and run-level statements (LANGUAGE.md §5, §7)', () => {
