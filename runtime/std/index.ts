@@ -10,3 +10,4 @@ import './infinity/index.js';
 import './longrun/index.js';
 import './dsgd/index.js';
 import './unlearn/index.js';
+import './prune/index.js';
