@@ -4,6 +4,7 @@
  * back as diagnostics whose spans lie inside the file.
  */
 import { describe, expect, it } from 'vitest';
+import '../../runtime/std/index.js'; // std modules register themselves, as the CLI does
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
 /** Solve rules (objective, targets, geometries, methods, run control), prune/init/save, the plan, and the LANGUAGE.md programs. */
 import { describe, expect, it } from 'vitest';
+import '../../runtime/std/index.js'; // std modules register themselves, as the CLI does
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeNpy } from '../../runtime/data/npy.js';

@@ -1,5 +1,6 @@
 /** Every ```gd code block in docs/ is a whole program that parses and checks clean. */
 import { describe, expect, it } from 'vitest';
+import '../../runtime/std/index.js'; // std modules register themselves, as the CLI does
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from '../../compiler/parse.js';
