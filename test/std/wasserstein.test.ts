@@ -1,6 +1,6 @@
 /**
  * std.wasserstein reproductions through the real pipeline on wasm (float32): the Gaussian experiment of
- * Bonet et al. (KL of WGD, PWGD, NEM against the float64 fixture, diagonal and rotated targets).
+ * Bonet et al. (KL of WGD, PWGD, NEM, FB against the float64 fixture, diagonal and rotated targets).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ interface Scheme {
 }
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/bonet_gaussian_try0.json'), 'utf8')) as Record<
   'diag' | 'non_diag',
-  { Sigma_target: M; wgd: Scheme; pwgd: Scheme; nem: Scheme }
+  { Sigma_target: M; wgd: Scheme; pwgd: Scheme; nem: Scheme; fb: Scheme }
 >;
 
 /**
@@ -21,7 +21,7 @@ const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/bone
  * so with the Gaussian entropy estimator every scheme is affine and the particles' covariance follows the
  * fixture's closed-form recursion.
  */
-const program = (geometry: string, checkpoints: readonly number[]) => {
+const program = (geometry: string, checkpoints: readonly number[], entropy = true) => {
   const lines = [
     'use std.wasserstein',
     'data S: [10, 10] = load("sigma.json")',
@@ -31,7 +31,7 @@ const program = (geometry: string, checkpoints: readonly number[]) => {
   let at = 0;
   checkpoints.forEach((k, i) => {
     lines.push(
-      `phase p${i} { minimize F = quadratic_energy(theta, Q) + entropy(theta, estimator: gaussian) over theta${geometry} by gd(lr: 0.01) for ${k - at} steps }`,
+      `phase p${i} { minimize F = quadratic_energy(theta, Q)${entropy ? ' + entropy(theta, estimator: gaussian)' : ''} over theta${geometry} by gd(lr: 0.01) for ${k - at} steps }`,
       `save theta to "k${k}.json"`,
     );
     at = k;
@@ -50,6 +50,8 @@ const SCHEMES = [
   { name: 'wgd', geometry: '', ks: [1, 10, 100, 500] },
   { name: 'pwgd', geometry: ' in precondition(S)', ks: [1, 10, 100] },
   { name: 'nem', geometry: ' in nem', ks: [1, 10, 100] },
+  // FB: the entropy's backward (JKO) step lives in the geometry, so the objective is the potential alone.
+  { name: 'fb', geometry: ' in fb(lam: 1)', ks: [1, 10, 100, 500], entropy: false },
 ] as const;
 
 describe('std.wasserstein: the Gaussian experiment (KL(mu_k | N(0, Sigma*)), d = 10, tau = 0.01)', () => {
@@ -57,7 +59,7 @@ describe('std.wasserstein: the Gaussian experiment (KL(mu_k | N(0, Sigma*)), d =
     for (const s of SCHEMES) {
       it(`${s.name}, ${target} target: KL within 1e-3 relative of the float64 recursion`, async () => {
         const S = fixture[target].Sigma_target;
-        const res = await runSource(program(s.geometry, s.ks), { files: { 'sigma.json': JSON.stringify(S) }, writeRun: true });
+        const res = await runSource(program(s.geometry, s.ks, !('entropy' in s && s.entropy === false)), { files: { 'sigma.json': JSON.stringify(S) }, writeRun: true });
         // k = 0: KL(N(0, I) | target), the fixture's common start.
         expect(gaussianKl(new Array(10).fill(0), meanCov(rowsOf(start, 10)).cov, S)).toBeCloseTo(fixture[target][s.name]['0']!, 9);
         for (const k of s.ks) {

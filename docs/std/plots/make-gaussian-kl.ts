@@ -1,6 +1,6 @@
 /**
  * Generates gaussian-kl.svg and gaussian-kl.json for docs/std/wasserstein.md: KL(mu_k | N(0, Sigma*)) of WGD,
- * PWGD and NEM run by gdlang (wasm, float32 particles, KL computed in float64 from the logged particles)
+ * PWGD, NEM and FB run by gdlang (wasm, float32 particles, KL computed in float64 from the logged particles)
  * against the float64 fixture of test/std/fixtures. Run: npx tsx docs/std/plots/make-gaussian-kl.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ const schemes = [
   { name: 'wgd', geometry: '', color: '#1f77b4' },
   { name: 'pwgd', geometry: ' in precondition(S)', color: '#2ca02c' },
   { name: 'nem', geometry: ' in nem', color: '#d62728' },
+  { name: 'fb', geometry: ' in fb(lam: 1)', color: '#9467bd', noEntropy: true },
 ];
 
 const out: Record<string, Record<string, { k: number[]; kl: number[] }>> = {};
@@ -29,7 +30,7 @@ for (const target of ['diag', 'non_diag']) {
         'data S: [10, 10] = load("sigma.json")',
         'data Q: [10, 10] = inv(S)',
         'particles theta: [20, 10] = sqrt(10) * (eye(20)[:, 0:10] - eye(20)[:, 10:20])',
-        `minimize F = quadratic_energy(theta, Q) + entropy(theta, estimator: gaussian) over theta${s.geometry} by gd(lr: 0.01) for ${STEPS - 1} steps`,
+        `minimize F = quadratic_energy(theta, Q)${'noEntropy' in s ? '' : ' + entropy(theta, estimator: gaussian)'} over theta${s.geometry} by gd(lr: 0.01) for ${STEPS - 1} steps`,
         `  log every ${EVERY}: theta`,
       ].join('\n') + '\n',
       { files: { 'sigma.json': JSON.stringify(S) } },

@@ -42,6 +42,55 @@ export const nem: GeometryRule = {
   lower: (env, _ann, target) => nemGeometry(env.b, target.x),
 };
 
+/** Heron steps for the matrix square root in `fb`: the start is within O(a^2) of the root, so 4 quadratic steps reach float32 precision. */
+export const FB_SQRT_STEPS = 4;
+
+/**
+ * FB (forward-backward, Bonet et al.'s Gaussian scheme): a forward (explicit) step on the rest of the objective,
+ * x½ = x − delta, then the backward JKO step of lam·∫log mu under the particles' Gaussian fit: x+ solves
+ * x+ = x½ + a inv(Sigma+)(x+ − m) with a = lr·lam, i.e. x+ − m = Sigma+ (Sigma+ − a I)^-1 (x½ − m), where
+ * Sigma+ = (B + sqrt(B² − 4a² I))/2, B = Sigma½ + 2a I (the fixture's recursion). The square root is taken by
+ * Heron's iteration X ← (X + X^-1 A)/2 from X = B, which commutes with A = B² − 4a² I and is O(a²) from the root.
+ * The entropy is written in the geometry (`fb(lam: 1)`), not in the objective, because the forward step must not
+ * contain it. The mean moves with the forward step (the JKO step of the entropy keeps it).
+ */
+export function fbGeometry(b: GraphBuilder, x: Var, lam: Var): TargetGeometry {
+  if (x.shape.length !== 2) throw new InternalError(`fb on a target of shape [${x.shape.join(',')}]: expected particles [m, d]`);
+  const [m, d] = [x.shape[0]!, x.shape[1]!];
+  const eye = b.tensor(
+    Array.from({ length: d * d }, (_, i) => +(Math.floor(i / d) === i % d)),
+    [d, d],
+  );
+  return {
+    direction: (g) => g,
+    apply: (from, delta, noise, lr) => {
+      const half = b.sub(from, delta);
+      const mean = b.mean(half, 0, true);
+      const c = b.sub(half, mean);
+      const sigma = b.div(b.matmul(c, c, { transposeA: true }), m);
+      const a = b.mul(lr, lam);
+      const B = b.add(sigma, b.mul(eye, b.mul(a, 2)));
+      const A = b.sub(b.matmul(B, B), b.mul(eye, b.mul(b.unary('square', a), 4)));
+      let root = B;
+      for (let k = 0; k < FB_SQRT_STEPS; k++) root = b.mul(b.add(root, b.op('solve', [root, A])), 0.5);
+      const next = b.mul(b.add(B, root), 0.5); // Sigma+
+      // rows of Sigma+ (Sigma+ − a I)^-1 c_i: solve on the transposed rows, then Sigma+ times them.
+      const shifted = b.sub(next, b.mul(eye, a));
+      const moved = b.matmul(next, b.op('solve', [shifted, b.transpose(c)]));
+      const out = b.add(mean, b.transpose(moved));
+      return noise ? b.add(out, noise) : out;
+    },
+    projects: false,
+  };
+}
+
+export const fb: GeometryRule = {
+  lower(env, ann, target) {
+    const lamE = geometryArg(ann, 'lam');
+    return fbGeometry(env.b, target.x, lamE ? env.expr(lamE) : env.b.const(1));
+  },
+};
+
 /** The squared l2 norm over the last axis, kept (rows of particles, or the whole vector of a param). */
 function rowSq(b: GraphBuilder, x: Var): Var {
   return b.sum(b.unary('square', x), x.shape.length - 1, true);

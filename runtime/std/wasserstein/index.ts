@@ -1,10 +1,11 @@
-/** Registers std.wasserstein: its .gd energies and the nem, ball_mirror and box_mirror geometries. */
+/** Registers std.wasserstein: its .gd energies and the nem, fb, ball_mirror and box_mirror geometries. */
 import { registerModule } from '../../../compiler/check/modules.js';
 import { registerGeometry } from '../../../compiler/geometry/registry.js';
-import { ballMirrorRule, boxMirrorRule, nem } from './geometries.js';
+import { ballMirrorRule, boxMirrorRule, fb, nem } from './geometries.js';
 import { WASSERSTEIN_SOURCE } from './source.js';
 
 registerGeometry('nem', nem);
+registerGeometry('fb', fb);
 registerGeometry('ball_mirror', ballMirrorRule);
 registerGeometry('box_mirror', boxMirrorRule);
 
@@ -17,6 +18,14 @@ registerModule('std.wasserstein', {
       targets: ['particles'],
       args: 'none',
       flags: [],
+    },
+    {
+      name: 'fb',
+      doc: 'forward-backward: explicit step on the objective, then the JKO step of lam·entropy under the Gaussian fit (write the entropy here, not in the objective)',
+      targets: ['particles'],
+      args: 'options',
+      flags: [],
+      options: ['lam'],
     },
     {
       name: 'ball_mirror',
