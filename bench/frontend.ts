@@ -2,6 +2,9 @@
 import { parse } from '../compiler/parse.js';
 import { check } from '../compiler/check/check.js';
 import { memoryHost } from '../compiler/host.js';
+import { loadavg } from 'node:os';
+
+const loadAverage = () => loadavg()[0]!.toFixed(1);
 
 /** A 10,000-line program in the shape of real ones: data, params, lets, defs and solves. */
 export function generateProgram(lines = 10_000): string {
@@ -33,15 +36,30 @@ export async function frontendBench(): Promise<Record<string, unknown>[]> {
   once(); // warm-up: parser self-analysis, JIT
   once();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let k = 0; k < 7; k++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     once();
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  const median = times[3]!;
-  const row = { workload: 'frontend-10k-lines', lines, ms: +median.toFixed(1), lines_per_s: Math.round((lines / median) * 1000), target_ms: 200 };
-  process.stdout.write(`\nfrontend: parse + check of a generated ${lines}-line program (median of 7)\n`);
-  process.stdout.write(`  ${row.ms} ms   ${row.lines_per_s.toLocaleString('en-US')} lines/s   target < ${row.target_ms} ms: ${median < 200 ? 'met' : 'NOT met'}\n`);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const wall = median(times);
+  // CPU time (all threads of the process, GC included) is what a shared, loaded machine distorts least.
+  const cpuMs = median(cpu);
+  const row = {
+    workload: 'frontend-10k-lines',
+    lines,
+    ms: +wall.toFixed(1),
+    cpu_ms: +cpuMs.toFixed(1),
+    lines_per_s: Math.round((lines / wall) * 1000),
+    target_ms: 200,
+  };
+  process.stdout.write(`\nfrontend: parse + check of a generated ${lines}-line program (median of 7; load average ${loadAverage()})\n`);
+  process.stdout.write(
+    `  wall ${row.ms} ms   cpu ${row.cpu_ms} ms   ${row.lines_per_s.toLocaleString('en-US')} lines/s   target < ${row.target_ms} ms: ${wall < 200 ? 'met' : 'NOT met'}\n`,
+  );
   return [row];
 }
