@@ -181,6 +181,7 @@ export async function runProgram(checked: CheckedProgram, opts: RunOptions): Pro
   let lastObjective: { name: string; value: number } | null = null;
   const diagnostics: Diagnostic[] = [];
   let status: RunResult['status'] = 'ok';
+  let bug: unknown = null;
   const runInfo = (s: string) => ({
     program,
     seed: opts.seed,
@@ -256,23 +257,32 @@ export async function runProgram(checked: CheckedProgram, opts: RunOptions): Pro
       }
     }
   } catch (e) {
-    if (!(e instanceof RuntimeFault)) throw e;
-    diagnostics.push(e.diagnostic);
-    status = e.diagnostic.code === 'GD4007' ? 'interrupted' : 'error';
+    if (e instanceof RuntimeFault) {
+      diagnostics.push(e.diagnostic);
+      status = e.diagnostic.code === 'GD4007' ? 'interrupted' : 'error';
+    } else {
+      // A compiler or runtime bug: still record the state and free the tensors, then rethrow.
+      bug = e;
+      status = 'error';
+    }
   }
 
   const params: Record<string, HostTensor> = {};
-  if (st) {
-    for (const s of checked.symbols.values()) {
-      const t = st.values.get(s.name);
-      if ((s.kind === 'param' || s.kind === 'particles') && t) params[s.name] = await host(t);
+  try {
+    if (st) {
+      for (const s of checked.symbols.values()) {
+        const t = st.values.get(s.name);
+        if ((s.kind === 'param' || s.kind === 'particles') && t) params[s.name] = await host(t);
+      }
     }
+  } catch (e) {
+    if (bug === null) throw e; // after a bug the backend may be unusable; report the first error
   }
   try {
     if (folder && st) {
       folder.writeJson('params.json', tensorsJson(params));
       folder.writeJson('run.json', runInfo(status));
-      if (status === 'ok') runFinishedHooks({ uses: checked.uses, records: st.records, write: (rel, text) => writeFileSync(folder.path(rel), text) });
+      if (status === 'ok' && bug === null) runFinishedHooks({ uses: checked.uses, records: st.records, write: (rel, text) => writeFileSync(folder.path(rel), text) });
     }
   } catch (e) {
     if (!(e instanceof RuntimeFault)) throw e;
@@ -280,6 +290,7 @@ export async function runProgram(checked: CheckedProgram, opts: RunOptions): Pro
     status = 'error';
   }
   if (st) for (const m of [st.values, st.slots, st.masks]) for (const t of m.values()) t.dispose();
+  if (bug !== null) throw bug;
   return {
     status,
     diagnostics,

@@ -247,6 +247,17 @@ describe('runProgram', () => {
     expect((await run(5)).steps).toBe(5);
   });
 
+  it('a compiler bug propagates as an exception, after freeing every tensor and marking run.json', async () => {
+    const dir = join(tmp(), 'bug');
+    const { checked } = lsq(8, 2, 5);
+    const before = tf.memory().numTensors;
+    const sp = leastSquaresStep(8, 2, { lr: 0.1, beta: 0 });
+    const broken: StepProgram = { ...sp, step: { ...sp.step, outputs: [...sp.step.outputs, { var: { id: 9999, shape: [] }, name: 'ghost', role: 'value' }] } };
+    await expect(runProgram(checked, base(broken, dir))).rejects.toThrow(/ghost/);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).status).toBe('error');
+  });
+
   it('refuses a checkpoint from another seed or program with GD4008', async () => {
     const { checked } = lsq(8, 2, 10, { checkpointEvery: 5 });
     const sp = leastSquaresStep(8, 2, { lr: 0.1, beta: 0 });
