@@ -1,12 +1,24 @@
 /** `npm run bench [-- NAME...] [--json]`: runs the named workloads (all when none) and prints one table. */
 import { frontendBench } from './frontend.js';
+import { COMPUTE_WORKLOADS, computeHeader, runCompute } from './compute.js';
 
 interface Workload {
   readonly run: () => Promise<Record<string, unknown>[]>;
 }
 
+let headerShown = false;
+/** A compute workload (bench/compute.ts): gdlang vs its PyTorch and tfjs peers, one table line. */
+const compute = (name: string): Workload => ({
+  run: async () => {
+    if (!headerShown) process.stdout.write(computeHeader('wasm'));
+    headerShown = true;
+    return [{ ...(await runCompute(name, 'wasm')) }];
+  },
+});
+
 const WORKLOADS: Record<string, Workload> = {
   frontend: { run: frontendBench },
+  ...Object.fromEntries(Object.keys(COMPUTE_WORKLOADS).map((n) => [n, compute(n)])),
 };
 
 const args = process.argv.slice(2);

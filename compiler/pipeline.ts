@@ -21,6 +21,7 @@ import { lowerObjective } from './ir/lower.js';
 import { grad } from './autodiff/reverse.js';
 import { extendGraph } from './ir/builder.js';
 import { runPasses, type OptLevel } from './passes/index.js';
+import { printKernels } from './passes/kernels.js';
 import { buildStep, type BuildStepOptions } from './step.js';
 import type { StepProgram } from './step-program.js';
 import { GraphBuilder } from './ir/builder.js';
@@ -97,11 +98,12 @@ export function compileSolve(
   return optimizeStep(buildStep(checked, item, opts), level);
 }
 
-export type DumpKind = 'ast' | 'ir' | 'grad' | 'opt';
+export type DumpKind = 'ast' | 'ir' | 'grad' | 'opt' | 'fused';
 
 /**
  * The human-readable dump of one phase (`gd compile --dump`): stable text, no spans or paths.
- * ir: each solve's objective graph; grad: the same with the backward pass; opt: the optimized step graph.
+ * ir: each solve's objective graph; grad: the same with the backward pass; opt: the optimized step graph;
+ * fused: the kernels that step runs (compiler/passes/kernels.ts).
  */
 export function dump(fr: FrontResult, kind: DumpKind): string {
   if (kind === 'ast') return fr.program ? printAst(fr.program) : '';
@@ -111,6 +113,10 @@ export function dump(fr: FrontResult, kind: DumpKind): string {
   for (const item of solveItems(checked)) {
     const title = `# ${item.phase ? `phase ${item.phase}: ` : ''}${item.stmt.sense} ${item.stmt.name.name}`;
     let g: Graph;
+    if (kind === 'fused') {
+      parts.push(`${title}\n${printKernels(compileSolve(checked, item, 'O1').step)}`);
+      continue;
+    }
     if (kind === 'opt') {
       g = compileSolve(checked, item, 'O1').step;
     } else {

@@ -3,6 +3,7 @@ import type { Graph } from '../ir/ir.js';
 import { cse } from './cse.js';
 import { dce } from './dce.js';
 import { foldConstants } from './fold-constants.js';
+import { fuse } from './fuse.js';
 import { rewrite } from './rewrite.js';
 import { SIMPLIFY_RULES } from './simplify.js';
 
@@ -26,6 +27,9 @@ export const O1_PASSES: readonly Pass[] = [
   { name: 'cse', run: cse },
   // Last: dead code left by all of the above (replaced equations, unused cotangents) goes.
   { name: 'dce', run: dce },
+  // Fusion goes after everything that changes values: it only tags which equations run as one kernel
+  // (elementwise chains with their reductions, pairwise regions), so it must see the final graph.
+  { name: 'fuse', run: fuse },
 ];
 
 /** O0 runs nothing, so `--dump ir` at O0 shows exactly what lowering produced. */

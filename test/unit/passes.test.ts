@@ -206,11 +206,11 @@ describe('cse and dce', () => {
     const o = runPasses(g, 'O1');
     expect(printGraph(o)).toMatchInlineSnapshot(`
       "in %0:f32[3] w :param
-      %1:f32[3] = exp %0
-      %2:f32[] = sum %1 {axes=[0], keepDims=false}
+      %1:f32[3] = exp %0 {fused=0}
+      %2:f32[] = sum %1 {axes=[0], fused=0, keepDims=false}
       %3:f32[] = const {shape=[], value=0.5}
-      %4:f32[] = mul %2 %3
-      %5:f32[3] = mul %1 %3
+      %4:f32[] = mul %2 %3 {fused=0}
+      %5:f32[3] = mul %1 %3 {fused=0}
       out f :objective = %4
       out g :grad = %5
       "
