@@ -13,6 +13,8 @@ import type { BackendName } from './runtime/backend.js';
 import type { LogValue } from './runtime/outputs.js';
 import { nodeFiles } from './runtime/node-files.js';
 import { runProgram } from './runtime/run.js';
+// Programs may `use std.*`: the standard-library modules register on import.
+import './runtime/std/index.js';
 
 export type { Diagnostic, DumpKind, BackendName, CompilerHost };
 

@@ -94,5 +94,5 @@ describe('gd compile --emit ts', () => {
     });
     // Everything the program allocated is freed by dispose().
     expect(got.tensors).toBe(0);
-  });
+  }, 600_000);
 });

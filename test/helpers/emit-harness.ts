@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { emitTs, front } from '../../compiler/pipeline.js';
 import { nodeHost } from '../../bin/node-host.js';
 import { ROOT } from './cli.js';
+// The standard-library modules (`use std.*`) register their sources, methods and geometries on import.
+import '../../runtime/std/index.js';
 
 /** Emits the module for a program (path relative to the repo root, as `gd run` is given it). */
 export async function emitFor(file: string): Promise<string> {
