@@ -84,6 +84,18 @@ describe('runProgram', () => {
     expect(Array.from(a.params['w']!.data)).not.toEqual(Array.from(c.params['w']!.data));
   });
 
+  it('the cpu backend agrees with wasm to float32 rounding, and is itself deterministic', async () => {
+    const { checked } = lsq(16, 3, 30);
+    const sp = leastSquaresStep(16, 3, { lr: 0.05, beta: 0.5, noise: 0.01 });
+    const wasm = await runProgram(checked, { ...base(sp), seed: 1 });
+    const cpu1 = await runProgram(checked, { ...base(sp), seed: 1, backend: 'cpu' });
+    const cpu2 = await runProgram(checked, { ...base(sp), seed: 1, backend: 'cpu' });
+    expect(cpu1.backend).toBe('cpu');
+    expect(Array.from(cpu1.params['w']!.data)).toEqual(Array.from(cpu2.params['w']!.data));
+    cpu1.params['w']!.data.forEach((v, i) => expect(v).toBeCloseTo(wasm.params['w']!.data[i]!, 4));
+    await selectBackend('wasm');
+  });
+
   it('--steps overrides the step count', async () => {
     const { checked } = lsq(8, 2, 100);
     const res = await runProgram(checked, { ...base(leastSquaresStep(8, 2, { lr: 0.1, beta: 0 })), steps: 7 });
