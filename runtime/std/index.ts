@@ -11,3 +11,4 @@ import './longrun/index.js';
 import './dsgd/index.js';
 import './unlearn/index.js';
 import './prune/index.js';
+import './latent/index.js';
