@@ -1,5 +1,6 @@
 /** `npm run bench [-- NAME...] [--json]`: runs the named workloads (all when none) and prints one table. */
 import { frontendBench } from './frontend.js';
+import { runtimeBench } from './runtime.js';
 import { COMPUTE_WORKLOADS, computeHeader, runCompute } from './compute.js';
 
 interface Workload {
@@ -18,6 +19,7 @@ const compute = (name: string): Workload => ({
 
 const WORKLOADS: Record<string, Workload> = {
   frontend: { run: frontendBench },
+  runtime: { run: runtimeBench },
   ...Object.fromEntries(Object.keys(COMPUTE_WORKLOADS).map((n) => [n, compute(n)])),
 };
 
