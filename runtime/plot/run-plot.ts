@@ -1,5 +1,5 @@
 /** The plot of a run folder: metrics.svg, drawn from metrics.csv (by `gd run` at the end of every run, and by `gd plot`). */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { scalarSeries } from './metrics-csv.js';
 import { plotSpec } from './plot-spec.js';
@@ -19,7 +19,9 @@ export interface PlotResult {
  * (an error listing the available ones when it is not there).
  */
 export async function writeRunPlot(runDir: string, opts: { metric?: string; out?: string } = {}): Promise<PlotResult> {
-  const csv = readFileSync(join(runDir, 'metrics.csv'), 'utf8');
+  const csvFile = join(runDir, 'metrics.csv');
+  if (!existsSync(csvFile)) return { file: null, metrics: [] }; // a run that failed before its first step
+  const csv = readFileSync(csvFile, 'utf8');
   let series = scalarSeries(csv).filter((s) => s.points.length > 0);
   if (opts.metric !== undefined) {
     const names = series.map((s) => s.name);
