@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { gd } from '../helpers/cli.js';
+import { format } from 'prettier';
+import { gd, ROOT } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gd-tools-'));
 
@@ -121,5 +122,10 @@ describe('gd fmt', () => {
     expect(readFileSync(bad, 'utf8')).toBe('param w: [2] = \nminimize\n');
     expect(readFileSync(a, 'utf8')).toBe('dim n = 3 # keep me\nparam w: [n] = zeros\n');
     expect(gd(['fmt', '--check', a, b]).code).toBe(0);
+  });
+
+  it('the built plugin loads by path, as `prettier --plugin ./dist/compiler/format/plugin.js` loads it', async () => {
+    const plugin = join(ROOT, 'dist/compiler/format/plugin.js');
+    expect(await format('param w:[2]=zeros # w\n', { filepath: 'x.gd', plugins: [plugin] })).toBe('param w: [2] = zeros # w\n');
   });
 });
