@@ -50,6 +50,21 @@ export function rand(key: RngKey, shape: readonly number[], stream: number): tf.
   return tf.tensor(Float32Array.from(randFill(seed, stream, sizeOf(shape), step)), [...shape], 'float32');
 }
 
+/**
+ * a (ᵀ) @ b (ᵀ): the runtime's matmul, which on tfjs-wasm materializes transposes and gives right
+ * operands their own memory (tfjs-wasm 4.22 corrupts its heap when two views of one buffer are right operands).
+ */
+export function matMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
+  const m = transposeA ? a.shape[1]! : a.shape[0]!;
+  const n = transposeB ? b.shape[0]! : b.shape[1]!;
+  return run('matmul', [a, b], { transposeA, transposeB }, [m, n]);
+}
+
+/** tanh: the runtime's (on tfjs-wasm a vectorized 2·sigmoid(2x) − 1 with a Taylor polynomial near 0). */
+export function tanh(x: tf.Tensor): tf.Tensor {
+  return run('tanh', [x], {}, x.shape);
+}
+
 /** `where(cond, a, b)` with the condition read as cond != 0, broadcast to `shape`. */
 export function where(cond: tf.Tensor, a: tf.Tensor, b: tf.Tensor, shape: readonly number[]): tf.Tensor {
   return run('where', [cond, a, b], {}, shape);

@@ -2,8 +2,7 @@
  * `gd compile --emit ts` on every example: the emitted module is snapshotted (test/golden/emit/), it
  * type-checks under `tsc --strict`, and run standalone it reproduces `gd run` on the same backend and
  * seed: objective, params and log rows equal to 1e-6 relative (they are computed by the same kernels).
- * The backend is tfjs-cpu, where both agree bit for bit; on tfjs-wasm they agree to the last float32 bit
- * or so per step (see docs/embedding.md), which can grow past 1e-6 over hundreds of steps.
+ * The backend is tfjs-wasm, gd run's default.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { Scratch, emitFor } from '../helpers/emit-harness.js';
 const examples = execFileSync('git', ['ls-files', 'examples/*.gd'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((f) => f !== '').map((f) => f.slice('examples/'.length)).sort();
 /** The long examples run a few steps of each solve (gd run --steps, the module's overrides.steps). */
 const STEPS: Record<string, number> = { 'mfld.gd': 20 };
-const BACKEND = 'cpu';
+const BACKEND = 'wasm';
 const stem = (f: string) => f.replace(/\.gd$/, '').replace(/[^A-Za-z0-9]/g, '_');
 
 function close(a: number, b: number): boolean {
@@ -63,7 +62,7 @@ describe('gd compile --emit ts', () => {
     }
   });
 
-  it.each(examples)('%s: the standalone module reproduces gd run (cpu, seed 0)', (f) => {
+  it.each(examples)('%s: the standalone module reproduces gd run (wasm, seed 0)', (f) => {
     expect(failures.get(f)).toBeUndefined();
     expect(tscResult.code).toBe(0);
     const steps = STEPS[f];

@@ -40,7 +40,8 @@ export const OP_EMITTERS = {
   sign: tf('sign'),
   relu: tf('relu'),
   sigmoid: tf('sigmoid'),
-  tanh: tf('tanh'),
+  // tfjs-wasm's own Tanh is scalar and slow; the runtime's (and so gdlang/runtime's) is vectorized.
+  tanh: (x) => `gd.tanh(${x[0]})`,
   softplus: tf('softplus'),
   sin: tf('sin'),
   cos: tf('cos'),
@@ -73,10 +74,11 @@ export const OP_EMITTERS = {
     `gd.slice(${x[0]}, ${nums(listAttr(attrs, 'begin'))}, ${nums(listAttr(attrs, 'end'))}, ${nums(listAttr(attrs, 'strides'))}, ${nums(out.shape)})`,
   pad: (x, attrs) => `gd.pad(${x[0]}, ${nums(listAttr(attrs, 'shape'))}, ${nums(listAttr(attrs, 'begin'))}, ${nums(listAttr(attrs, 'strides'))})`,
   concat: (x, attrs) => (x.length === 1 ? `tf.clone(${x[0]})` : `tf.concat([${x.join(', ')}], ${num(numAttr(attrs, 'axis'))})`),
+  // The runtime's matmul works around tfjs-wasm (slow transposed paths, heap corruption with views as right operands).
   matmul: (x, attrs) => {
     const ta = boolAttr(attrs, 'transposeA');
     const tb = boolAttr(attrs, 'transposeB');
-    return ta || tb ? `tf.matMul(${x[0]}, ${x[1]}, ${ta}, ${tb})` : `tf.matMul(${x[0]}, ${x[1]})`;
+    return ta || tb ? `gd.matMul(${x[0]}, ${x[1]}, ${ta}, ${tb})` : `gd.matMul(${x[0]}, ${x[1]})`;
   },
   cumsum: (x, attrs) => `tf.cumsum(${x[0]}, ${num(numAttr(attrs, 'axis'))}, false, ${boolAttr(attrs, 'reverse')})`,
   sort: (x, attrs) => `gd.sort(${x[0]}, ${num(numAttr(attrs, 'axis'))}, ${boolAttr(attrs, 'descending')})`,
