@@ -18,21 +18,23 @@ import type { Var } from '../../../compiler/ir/ir.js';
  * so the mirror step does not fix the mean: m+ = mean(x) - mean(delta), a Euclidean step of the mean
  * (reconstructed; the paper's Gaussian experiments keep means at 0). For N(0, Sigma*) targets this is the
  * closed-form recursion inv(Sigma+) = C Sigma_k C, C = (1 - tau) inv(Sigma_k) + tau inv(Sigma*).
- * Noise (a Langevin method) is added to the new particles unscaled.
+ * Noise (a Langevin method, or an entropy term left on the default `langevin` estimator) is added to the new
+ * particles unscaled; the NEM of the paper is the noiseless scheme with `estimator: gaussian`.
  */
 export function nemGeometry(b: GraphBuilder, x: Var): TargetGeometry {
   if (x.shape.length !== 2) throw new InternalError(`nem on a target of shape [${x.shape.join(',')}]: expected particles [m, d]`);
   const m = x.shape[0]!;
   return {
     direction: (g) => g,
-    apply: (from, delta) => {
+    apply: (from, delta, noise) => {
       const y = b.sub(gaussianScore(b, from), delta);
       const meanY = b.mean(y, 0, true);
       const yc = b.sub(y, meanY);
       const precision = b.div(b.matmul(yc, yc, { transposeA: true }), m); // inv(Sigma+)
       const spread = b.transpose(b.op('solve', [precision, b.transpose(yc)])); // rows Sigma+ (y_i - mean y)
       const mean = b.sub(b.mean(from, 0, true), b.mean(delta, 0, true));
-      return b.sub(mean, spread);
+      const out = b.sub(mean, spread);
+      return noise ? b.add(out, noise) : out;
     },
     projects: false,
   };
