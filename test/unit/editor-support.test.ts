@@ -121,9 +121,17 @@ describe('language server', () => {
       expect(d.range).toEqual({ start: { line: 1, character: 12 }, end: { line: 1, character: 22 } });
 
       const second = s.next<Pub>((m) => m.method === 'textDocument/publishDiagnostics');
-      const fixed = text.replace('w @ zeros_like', 'w * 2');
+      const fixed = text.replace('w @ zeros_like', 'w*2');
       s.send({ method: 'textDocument/didChange', params: { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] } });
       expect((await second).params.diagnostics).toEqual([]);
+
+      // Format Document: one edit, the gd fmt text.
+      s.send({ id: 2, method: 'textDocument/formatting', params: { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } } });
+      const edits = await s.next<{ result: { newText: string }[] }>((m) => m.id === 2);
+      expect(edits.result.length).toBe(1);
+      expect(edits.result[0]!.newText).toBe(
+        'param w: [3] = zeros\nlet r = w * 2\nminimize l = sum(w^2) over w by gd(lr: 0.1) for 5 steps\n',
+      );
     } finally {
       s.proc.kill();
     }

@@ -1,12 +1,14 @@
 // The gd language server: on every open/change of a .gd document, runs the compiler's front end
 // (parse + check, compiler/pipeline.ts `front`) on the editor's text and publishes its diagnostics at
-// their spans. Imported files and data files are read from disk; the document itself from the editor.
+// their spans; Format Document runs the formatter (gd fmt). Imported files and data files are read
+// from disk; the document itself from the editor.
 // Runs from this repository's build (`npm run build` at the root writes dist/).
 import { fileURLToPath } from 'node:url';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DiagnosticSeverity } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { front } from '../../../dist/compiler/pipeline.js';
 import { nodeHost } from '../../../dist/bin/node-host.js';
+import { formatGd } from '../../../dist/compiler/format/format.js';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, note: DiagnosticSeverity.Information };
 
@@ -49,7 +51,15 @@ function validate(connection, doc) {
 if (process.argv.includes('--stdio') || process.argv.includes('--node-ipc') || process.argv.some((a) => a.startsWith('--socket'))) {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
-  connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } }));
+  connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, documentFormattingProvider: true } }));
+  // Format Document = gd fmt: one edit replacing the whole text; none when it has syntax errors.
+  connection.onDocumentFormatting(async ({ textDocument }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc) return [];
+    const text = doc.getText();
+    const out = await formatGd(text, textDocument.uri).catch(() => text);
+    return out === text ? [] : [{ range: { start: doc.positionAt(0), end: doc.positionAt(text.length) }, newText: out }];
+  });
   documents.onDidChangeContent((e) => validate(connection, e.document));
   documents.onDidClose((e) => connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }));
   documents.listen(connection);
