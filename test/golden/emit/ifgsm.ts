@@ -46,7 +46,7 @@ function attackStep(
     // line 7: maximize attack = cross_entropy((x0 + delta) @ W, label) over delta in linf by gd(lr: 0.01)
     const v2 = tf.add(x0, delta); // add [784]
     const v4 = tf.reshape(v2, [1, 784]); // reshape [1, 784]
-    const v5 = tf.matMul(v4, W); // matmul [1, 10]
+    const v5 = gd.matMul(v4, W); // matmul [1, 10]
     const v6 = tf.reshape(v5, [10]); // reshape [10]
     const v8 = tf.max(v6, [0], true); // max [1]
     const v9 = tf.clone(v8); // stop_gradient [1]
@@ -70,7 +70,7 @@ function attackStep(
     const v59 = tf.mul(v32, v15); // mul [10]
     const v38 = tf.add(v58, v59); // add [10]
     const v42 = tf.reshape(v38, [1, 10]); // reshape [1, 10]
-    const v43 = tf.matMul(v42, W, false, true); // matmul [1, 784]
+    const v43 = gd.matMul(v42, W, false, true); // matmul [1, 784]
     const v44 = tf.reshape(v43, [784]); // reshape [784]
     const v45 = tf.neg(v44); // neg [784]
     const v46 = tf.scalar(0.01); // const []
@@ -97,7 +97,7 @@ function attackObserve(
     // line 7: maximize attack = cross_entropy((x0 + delta) @ W, label) over delta in linf by gd(lr: 0.01)
     const v2 = tf.add(x0, delta); // add [784]
     const v4 = tf.reshape(v2, [1, 784]); // reshape [1, 784]
-    const v5 = tf.matMul(v4, W); // matmul [1, 10]
+    const v5 = gd.matMul(v4, W); // matmul [1, 10]
     const v6 = tf.reshape(v5, [10]); // reshape [10]
     const v8 = tf.max(v6, [0], true); // max [1]
     const v9 = tf.clone(v8); // stop_gradient [1]

@@ -39,7 +39,7 @@ function initY(X: tf.Tensor, w_true: tf.Tensor): tf.Tensor {
   return tf.tidy((): tf.Tensor => {
     // line 4: data y: [200] = X @ w_true
     const v2 = tf.reshape(w_true, [10, 1]); // reshape [10, 1]
-    const v3 = tf.matMul(X, v2); // matmul [200, 1]
+    const v3 = gd.matMul(X, v2); // matmul [200, 1]
     const v4 = tf.reshape(v3, [200]); // reshape [200]
     return v4;
   });
@@ -56,7 +56,7 @@ function lossStep(
     // line 6: minimize loss = 0.5 * mean((X @ w - y)^2) over w by gd(lr: 0.1) for 300 steps
     const v1 = tf.scalar(0.5); // const []
     const v3 = tf.reshape(w, [10, 1]); // reshape [10, 1]
-    const v4 = tf.matMul(X, v3); // matmul [200, 1]
+    const v4 = gd.matMul(X, v3); // matmul [200, 1]
     const v5 = tf.reshape(v4, [200]); // reshape [200]
     const v7 = tf.sub(v5, y); // sub [200]
     const v8 = tf.square(v7); // square [200]
@@ -67,7 +67,7 @@ function lossStep(
     const v34 = tf.scalar(0.004999999888241291); // const []
     const v35 = tf.mul(v7, v34); // mul [200]
     const v22 = tf.reshape(v35, [200, 1]); // reshape [200, 1]
-    const v23 = tf.matMul(X, v22, true, false); // matmul [10, 1]
+    const v23 = gd.matMul(X, v22, true, false); // matmul [10, 1]
     const v24 = tf.reshape(v23, [10]); // reshape [10]
     const v25 = tf.scalar(0.1); // const []
     const v26 = tf.mul(v25, v24); // mul [10]
@@ -86,7 +86,7 @@ function lossObserve(
     // line 6: minimize loss = 0.5 * mean((X @ w - y)^2) over w by gd(lr: 0.1) for 300 steps
     const v1 = tf.scalar(0.5); // const []
     const v3 = tf.reshape(w, [10, 1]); // reshape [10, 1]
-    const v4 = tf.matMul(X, v3); // matmul [200, 1]
+    const v4 = gd.matMul(X, v3); // matmul [200, 1]
     const v5 = tf.reshape(v4, [200]); // reshape [200]
     const v7 = tf.sub(v5, y); // sub [200]
     const v8 = tf.square(v7); // square [200]

@@ -43,7 +43,7 @@ function initY(X: tf.Tensor): tf.Tensor {
     const v3 = gd.slice(X, [0, 1], [512, 2], [1, 1], [512, 1]); // slice [512, 1]
     const v4 = tf.reshape(v3, [512]); // reshape [512]
     const v5 = tf.sub(v2, v4); // sub [512]
-    const v6 = tf.tanh(v5); // tanh [512]
+    const v6 = gd.tanh(v5); // tanh [512]
     return v6;
   });
 }
@@ -61,8 +61,8 @@ function fStep(
     const v1 = tf.scalar(0.5); // const []
     // line 6: let f = mean(tanh(X @ theta[:, 0:8].T) * theta[:, 8], axis: 1)
     const v3 = gd.slice(theta, [0, 0], [1024, 8], [1, 1], [1024, 8]); // slice [1024, 8]
-    const v97 = tf.matMul(X, v3, false, true); // matmul [512, 1024]
-    const v6 = tf.tanh(v97); // tanh [512, 1024]
+    const v97 = gd.matMul(X, v3, false, true); // matmul [512, 1024]
+    const v6 = gd.tanh(v97); // tanh [512, 1024]
     const v7 = gd.slice(theta, [0, 8], [1024, 9], [1, 1], [1024, 1]); // slice [1024, 1]
     const v8 = tf.reshape(v7, [1024]); // reshape [1024]
     const v9 = tf.mul(v6, v8); // mul [512, 1024]
@@ -100,7 +100,7 @@ function fStep(
     const v61 = tf.mul(v6, v6); // mul [512, 1024]
     const v63 = tf.sub(v32, v61); // sub [512, 1024]
     const v64 = tf.mul(v102, v63); // mul [512, 1024]
-    const v65 = tf.matMul(X, v64, true, false); // matmul [8, 1024]
+    const v65 = gd.matMul(X, v64, true, false); // matmul [8, 1024]
     const v66 = tf.transpose(v65, [1, 0]); // transpose [1024, 8]
     const v67 = gd.pad(v66, [1024, 9], [0, 0], [1, 1]); // pad [1024, 9]
     const v68 = tf.add(v60, v67); // add [1024, 9]
@@ -126,8 +126,8 @@ function fObserve(
     const v1 = tf.scalar(0.5); // const []
     // line 6: let f = mean(tanh(X @ theta[:, 0:8].T) * theta[:, 8], axis: 1)
     const v3 = gd.slice(theta, [0, 0], [1024, 8], [1, 1], [1024, 8]); // slice [1024, 8]
-    const v36 = tf.matMul(X, v3, false, true); // matmul [512, 1024]
-    const v6 = tf.tanh(v36); // tanh [512, 1024]
+    const v36 = gd.matMul(X, v3, false, true); // matmul [512, 1024]
+    const v6 = gd.tanh(v36); // tanh [512, 1024]
     const v7 = gd.slice(theta, [0, 8], [1024, 9], [1, 1], [1024, 1]); // slice [1024, 1]
     const v8 = tf.reshape(v7, [1024]); // reshape [1024]
     const v9 = tf.mul(v6, v8); // mul [512, 1024]

@@ -37,9 +37,9 @@ export interface Program {
 /** The initial value of data 'y'. */
 function initY(X: tf.Tensor, w_true: tf.Tensor): tf.Tensor {
   return tf.tidy((): tf.Tensor => {
-    // line 4: data y: [128] = X @ w_true
+    // line 5: data y: [128] = X @ w_true
     const v2 = tf.reshape(w_true, [8, 1]); // reshape [8, 1]
-    const v3 = tf.matMul(X, v2); // matmul [128, 1]
+    const v3 = gd.matMul(X, v2); // matmul [128, 1]
     const v4 = tf.reshape(v3, [128]); // reshape [128]
     return v4;
   });
@@ -53,10 +53,10 @@ function warmupLossStep(
   t: number,
 ): { objective: tf.Tensor; updates: { w: tf.Tensor } } {
   return tf.tidy((): { objective: tf.Tensor; updates: { w: tf.Tensor } } => {
-    // line 6: let loss_expr = 0.5 * mean((X @ w - y)^2)
+    // line 7: let loss = 0.5 * mean((X @ w - y)^2)
     const v1 = tf.scalar(0.5); // const []
     const v3 = tf.reshape(w, [8, 1]); // reshape [8, 1]
-    const v4 = tf.matMul(X, v3); // matmul [128, 1]
+    const v4 = gd.matMul(X, v3); // matmul [128, 1]
     const v5 = tf.reshape(v4, [128]); // reshape [128]
     const v7 = tf.sub(v5, y); // sub [128]
     const v8 = tf.square(v7); // square [128]
@@ -67,9 +67,9 @@ function warmupLossStep(
     const v34 = tf.scalar(0.0078125); // const []
     const v35 = tf.mul(v7, v34); // mul [128]
     const v22 = tf.reshape(v35, [128, 1]); // reshape [128, 1]
-    const v23 = tf.matMul(X, v22, true, false); // matmul [8, 1]
+    const v23 = gd.matMul(X, v22, true, false); // matmul [8, 1]
     const v24 = tf.reshape(v23, [8]); // reshape [8]
-    // line 7: phase warmup { minimize loss = loss_expr over w by gd(lr: 0.01) for 100 steps }
+    // line 8: phase warmup { minimize loss over w by gd(lr: 0.01) for 100 steps }
 
     const v25 = tf.scalar(0.01); // const []
     const v26 = tf.mul(v25, v24); // mul [8]
@@ -85,10 +85,10 @@ function warmupLossObserve(
   y: tf.Tensor,
 ): { objective: tf.Tensor; log: [string, tf.Tensor][] } {
   return tf.tidy((): { objective: tf.Tensor; log: [string, tf.Tensor][] } => {
-    // line 6: let loss_expr = 0.5 * mean((X @ w - y)^2)
+    // line 7: let loss = 0.5 * mean((X @ w - y)^2)
     const v1 = tf.scalar(0.5); // const []
     const v3 = tf.reshape(w, [8, 1]); // reshape [8, 1]
-    const v4 = tf.matMul(X, v3); // matmul [128, 1]
+    const v4 = gd.matMul(X, v3); // matmul [128, 1]
     const v5 = tf.reshape(v4, [128]); // reshape [128]
     const v7 = tf.sub(v5, y); // sub [128]
     const v8 = tf.square(v7); // square [128]
@@ -111,10 +111,10 @@ function mainLossStep(
 ): { objective: tf.Tensor; updates: { w: tf.Tensor; w_m: tf.Tensor; w_v: tf.Tensor } } {
   return tf.tidy((): { objective: tf.Tensor; updates: { w: tf.Tensor; w_m: tf.Tensor; w_v: tf.Tensor } } => {
     const tTensor = tf.scalar(t);
-    // line 6: let loss_expr = 0.5 * mean((X @ w - y)^2)
+    // line 7: let loss = 0.5 * mean((X @ w - y)^2)
     const v1 = tf.scalar(0.5); // const []
     const v3 = tf.reshape(w, [8, 1]); // reshape [8, 1]
-    const v4 = tf.matMul(X, v3); // matmul [128, 1]
+    const v4 = gd.matMul(X, v3); // matmul [128, 1]
     const v5 = tf.reshape(v4, [128]); // reshape [128]
     const v7 = tf.sub(v5, y); // sub [128]
     const v8 = tf.square(v7); // square [128]
@@ -126,9 +126,9 @@ function mainLossStep(
     const v65 = tf.scalar(0.0078125); // const []
     const v66 = tf.mul(v7, v65); // mul [128]
     const v22 = tf.reshape(v66, [128, 1]); // reshape [128, 1]
-    const v23 = tf.matMul(X, v22, true, false); // matmul [8, 1]
+    const v23 = gd.matMul(X, v22, true, false); // matmul [8, 1]
     const v24 = tf.reshape(v23, [8]); // reshape [8]
-    // line 8: phase main   { minimize loss = loss_expr over w by adam(lr: 0.05) for 400 steps log every 100: loss }
+    // line 9: phase main   { minimize loss over w by adam(lr: 0.05) for 400 steps log every 100: loss }
 
     const v25 = tf.scalar(0.05); // const []
     const v26 = tf.scalar(0.9); // const []
@@ -166,10 +166,10 @@ function mainLossObserve(
   y: tf.Tensor,
 ): { objective: tf.Tensor; log: [string, tf.Tensor][] } {
   return tf.tidy((): { objective: tf.Tensor; log: [string, tf.Tensor][] } => {
-    // line 6: let loss_expr = 0.5 * mean((X @ w - y)^2)
+    // line 7: let loss = 0.5 * mean((X @ w - y)^2)
     const v1 = tf.scalar(0.5); // const []
     const v3 = tf.reshape(w, [8, 1]); // reshape [8, 1]
-    const v4 = tf.matMul(X, v3); // matmul [128, 1]
+    const v4 = gd.matMul(X, v3); // matmul [128, 1]
     const v5 = tf.reshape(v4, [128]); // reshape [128]
     const v7 = tf.sub(v5, y); // sub [128]
     const v8 = tf.square(v7); // square [128]
@@ -244,7 +244,7 @@ class PhasesProgram implements Program {
     }
   }
 
-  /** Plan item 0, line 7: phase warmup { minimize loss = loss_expr over w by gd(lr: 0.01) for 100 steps } */
+  /** Plan item 0, line 8: phase warmup { minimize loss over w by gd(lr: 0.01) for 100 steps } */
   private warmupLoss(): boolean {
     const s = this.state;
     if (!this.inSolve) {
@@ -280,7 +280,7 @@ class PhasesProgram implements Program {
     return false;
   }
 
-  /** Plan item 1, line 8: phase main   { minimize loss = loss_expr over w by adam(lr: 0.05) for 400 steps log every 100: loss } */
+  /** Plan item 1, line 9: phase main   { minimize loss over w by adam(lr: 0.05) for 400 steps log every 100: loss } */
   private mainLoss(): boolean {
     const s = this.state;
     if (!this.inSolve) {
@@ -349,7 +349,7 @@ class PhasesProgram implements Program {
     gd.disposeAll(o);
   }
 
-  /** Plan item 2, line 9: save w to "w.json" */
+  /** Plan item 2, line 10: save w to "w.json" */
   private saveW(): void {
     this.onSave?.('w.json', this.state.read(['w']));
   }
@@ -361,13 +361,13 @@ export async function createProgram(options: ProgramOptions = {}): Promise<Progr
   const steps = gd.stepsOverride(options.overrides, []);
   const s = new gd.State();
   try {
-    // line 2: data X: [128, 8] = randn(seed: 11)
-    s.values.set('X', gd.randomInit('randn', 11, 2736293240, [128, 8]));
-    // line 3: data w_true: [8] = randn(seed: 12)
-    s.values.set('w_true', gd.randomInit('randn', 12, 2618357038, [8]));
-    // line 4: data y: [128] = X @ w_true
+    // line 3: data X: [128, 8] = randn(seed: 11)
+    s.values.set('X', gd.randomInit('randn', 11, 2536440419, [128, 8]));
+    // line 4: data w_true: [8] = randn(seed: 12)
+    s.values.set('w_true', gd.randomInit('randn', 12, 3714835121, [8]));
+    // line 5: data y: [128] = X @ w_true
     s.values.set('y', gd.fit(initY(s.value('X'), s.value('w_true')), [128], 'y'));
-    // line 5: param w: [8] = zeros
+    // line 6: param w: [8] = zeros
     s.values.set('w', tf.zeros([8]));
   } catch (e) {
     s.dispose();

@@ -39,9 +39,9 @@ function initY(X: tf.Tensor, w_true: tf.Tensor): tf.Tensor {
   return tf.tidy((): tf.Tensor => {
     // line 7: data y: [n] = tanh(X @ w_true)
     const v2 = tf.reshape(w_true, [16, 1]); // reshape [16, 1]
-    const v3 = tf.matMul(X, v2); // matmul [256, 1]
+    const v3 = gd.matMul(X, v2); // matmul [256, 1]
     const v4 = tf.reshape(v3, [256]); // reshape [256]
-    const v5 = tf.tanh(v4); // tanh [256]
+    const v5 = gd.tanh(v4); // tanh [256]
     return v5;
   });
 }
@@ -58,7 +58,7 @@ function lossStep(
     const v1 = tf.scalar(0.5); // const []
     // line 9: let r = X @ w - y
     const v3 = tf.reshape(w, [16, 1]); // reshape [16, 1]
-    const v4 = tf.matMul(X, v3); // matmul [256, 1]
+    const v4 = gd.matMul(X, v3); // matmul [256, 1]
     const v5 = tf.reshape(v4, [256]); // reshape [256]
     const v7 = tf.sub(v5, y); // sub [256]
     // line 10: minimize loss = 0.5 * mean(r^2) + lam * norm(w)^2
@@ -93,7 +93,7 @@ function lossStep(
     const v69 = tf.mul(v7, v68); // mul [256]
     // line 9: let r = X @ w - y
     const v51 = tf.reshape(v69, [256, 1]); // reshape [256, 1]
-    const v52 = tf.matMul(X, v51, true, false); // matmul [16, 1]
+    const v52 = gd.matMul(X, v51, true, false); // matmul [16, 1]
     const v53 = tf.reshape(v52, [16]); // reshape [16]
     const v54 = tf.add(v65, v53); // add [16]
     // line 12: by gd(lr: 0.1)
@@ -115,7 +115,7 @@ function lossObserve(
     const v1 = tf.scalar(0.5); // const []
     // line 9: let r = X @ w - y
     const v3 = tf.reshape(w, [16, 1]); // reshape [16, 1]
-    const v4 = tf.matMul(X, v3); // matmul [256, 1]
+    const v4 = gd.matMul(X, v3); // matmul [256, 1]
     const v5 = tf.reshape(v4, [256]); // reshape [256]
     const v7 = tf.sub(v5, y); // sub [256]
     // line 10: minimize loss = 0.5 * mean(r^2) + lam * norm(w)^2
@@ -150,7 +150,7 @@ function lossObserve(
     const v74 = tf.mul(v7, v73); // mul [256]
     // line 9: let r = X @ w - y
     const v50 = tf.reshape(v74, [256, 1]); // reshape [256, 1]
-    const v51 = tf.matMul(X, v50, true, false); // matmul [16, 1]
+    const v51 = gd.matMul(X, v50, true, false); // matmul [16, 1]
     const v52 = tf.reshape(v51, [16]); // reshape [16]
     const v53 = tf.add(v70, v52); // add [16]
     // line 14: log every 50: loss, gn = norm(grad(loss, w))
