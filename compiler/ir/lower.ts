@@ -69,7 +69,9 @@ function hash32(s: string): number {
  * when unrelated code moves and never collides with compiler-made streams (which use ids below 2³¹).
  */
 export function siteStream(span: { readonly file: string; readonly start: number }): number {
-  return (hash32(`${span.file}:${span.start}`) | 0x80000000) >>> 0;
+  // The file's base name, not the path as typed: `gd run x.gd` and `gd run /abs/x.gd` must draw the same numbers.
+  const base = span.file.slice(span.file.lastIndexOf('/') + 1);
+  return (hash32(`${base}:${span.start}`) | 0x80000000) >>> 0;
 }
 
 interface EntropySink {

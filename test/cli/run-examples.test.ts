@@ -76,6 +76,15 @@ function normalEquations(X: number[][], y: number[]): number[] {
   return A.map((row, i) => row[d]! / A[i]![i]!);
 }
 
+describe('determinism', () => {
+  it('the same program and seed give identical numbers whether named by a relative or an absolute path', () => {
+    const a = runJson('examples/ridge.gd');
+    const b = runJson(join(exampleDir, 'ridge.gd'));
+    expect(b.params).toEqual(a.params);
+    expect(b.log).toEqual(a.log);
+  });
+});
+
 describe('closed forms through the CLI', () => {
   it('least squares with noisy targets reaches the normal-equation solution', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gd-ls-'));
