@@ -12,7 +12,7 @@ import { builders } from 'prettier/doc';
 import type * as A from '../ast/ast.js';
 import type { GdComment } from './comments.js';
 
-const { group, indent, line, softline, hardline, literalline, join, lineSuffix, lineSuffixBoundary, breakParent } = builders;
+const { group, indent, line, softline, hardline, literalline, join, lineSuffix, lineSuffixBoundary, breakParent, trim } = builders;
 
 /** Any node the printer sees: the AST's nodes, plus the comments prettier hands to printComment. */
 export type GdNode = A.Node | GdComment;
@@ -176,7 +176,8 @@ function withComments(node: GdNode, body: Doc, text: string): Doc {
     } else if (c.trailing || !own) {
       c.printed = true;
       // The first at the end of the line (unless it stood on a line of its own), the others below it.
-      after.push(after.length > 0 || startsLine(text, c.start) ? hardline : ' ', c.text);
+      // (`trim` first: a space already written before a flushing token, `a + ...`, would make it two.)
+      after.push(after.length > 0 || startsLine(text, c.start) ? hardline : [trim, ' '], c.text);
     }
   }
   return [...before, body, after.length ? [lineSuffix(after), breakParent] : ''];
