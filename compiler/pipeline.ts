@@ -95,7 +95,23 @@ export function compileSolve(
   level: OptLevel = 'O1',
   opts: BuildStepOptions = {},
 ): StepProgram {
-  return optimizeStep(buildStep(checked, item, opts), level);
+  const shapes = opts.dataShapes ?? batchShapes(checked);
+  return optimizeStep(buildStep(checked, item, shapes ? { ...opts, dataShapes: shapes } : opts), level);
+}
+
+/**
+ * The run-time shapes of batched data ([batch, ...]) and of `per` params (their data's batch rows), or null
+ * when nothing is batched: the step the runtime feeds with gathered rows must be built for those shapes.
+ */
+export function batchShapes(checked: CheckedProgram): Record<string, readonly number[]> | null {
+  const out: Record<string, readonly number[]> = {};
+  for (const [name, sym] of checked.symbols) {
+    if (sym.kind === 'data' && sym.batch !== null) out[name] = [sym.batch, ...sym.shape.slice(1)];
+  }
+  for (const [name, sym] of checked.symbols) {
+    if (sym.kind === 'param' && sym.per && out[sym.per]) out[name] = [out[sym.per]![0]!, ...sym.shape.slice(1)];
+  }
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 export type DumpKind = 'ast' | 'ir' | 'grad' | 'opt' | 'fused';

@@ -140,6 +140,8 @@ interface Controls {
   readonly logItems: readonly string[];
   readonly records: readonly { readonly file: string; readonly every: number; readonly items: readonly string[] }[];
   readonly checkpointEvery: number | null;
+  /** Steps taken on each minibatch before the batchers advance (method option `batch_steps`, default 1). */
+  readonly batchSteps: number;
 }
 
 function controlsOf(checked: CheckedProgram, item: SolveItem, stepsOverride: number | undefined): Controls {
@@ -164,7 +166,9 @@ function controlsOf(checked: CheckedProgram, item: SolveItem, stepsOverride: num
   }
   const spec = item.steps;
   const total = stepsOverride ?? (spec.kind === 'for' ? spec.count : spec.max);
-  return { total, logEvery, logItems, records, checkpointEvery };
+  const bs = item.stmt.method.args.find((a) => a.name?.name === 'batch_steps');
+  const batchSteps = bs ? num(bs.value, 'batch_steps') : 1;
+  return { total, logEvery, logItems, records, checkpointEvery, batchSteps };
 }
 
 /**
@@ -692,7 +696,7 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
       for (const [k, v] of outs) if (!k.startsWith('update:')) v.dispose();
       st.t++;
       st.globalStep++;
-      for (const b of new Set(st.batchers.values())) b.advance();
+      if (st.t % ctl.batchSteps === 0) for (const b of new Set(st.batchers.values())) b.advance();
       if (wantsObserve()) await observeAndLog();
       if (ctl.checkpointEvery !== null && st.t % ctl.checkpointEvery === 0) checkpoint(ctx);
       opts.onProgress?.({ objective: sp.objective, phase: item.phase, t: st.t, total, globalStep: st.globalStep, latest });

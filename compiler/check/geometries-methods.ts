@@ -62,6 +62,7 @@ export const SHARED_OPTIONS: readonly OptionSpec[] = [
   opt('clip', null, 'clip the gradient to this global norm before the step'),
   opt('weight_decay', 0, 'L2 penalty added to the gradient (torch convention; adamw decouples it)'),
   { name: 'state', required: false, default: 'lazy', kind: 'word', words: ['lazy', 'dense'], doc: 'for `per` params: update optimizer state of batch rows only (lazy) or of all rows (dense)' },
+  opt('batch_steps', 1, 'steps taken on each minibatch before the next one (a constant integer; semi-amortized auto-decoding)'),
 ];
 
 export const CORE_METHODS: Readonly<Record<string, MethodInfo>> = {

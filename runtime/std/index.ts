@@ -12,3 +12,4 @@ import './dsgd/index.js';
 import './unlearn/index.js';
 import './prune/index.js';
 import './latent/index.js';
+import './semiamortized/index.js';
