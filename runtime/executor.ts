@@ -1,10 +1,11 @@
 /** Executes an IR Graph with tfjs: one tf.tidy per call, outputs kept, every intermediate disposed. */
 import * as tf from '@tensorflow/tfjs-core';
 import { InternalError } from '../compiler/diagnostics/internal-error.js';
-import type { Graph, OutputRole, Shape } from '../compiler/ir/ir.js';
+import type { Eqn, Graph, OutputRole, Shape } from '../compiler/ir/ir.js';
 import { OPS, broadcastShapes, sameShape } from '../compiler/ir/ops.js';
 import type { HostTensor } from './data/host-tensor.js';
 import { kernelFor, type KernelContext } from './tfjs-kernels.js';
+import { jsFusedRunners } from './fused/js-kernels.js';
 
 /** A value fed to a graph input: a device tensor the caller owns, or host data uploaded for this call. */
 export type Feed = tf.Tensor | HostTensor;
@@ -12,6 +13,24 @@ export type Feed = tf.Tensor | HostTensor;
 /** The key under which an output is returned; names repeat across roles (objective `loss` and log item `loss`). */
 export function outputKey(role: OutputRole, name: string): string {
   return `${role}:${name}`;
+}
+
+/**
+ * A fused kernel the executor runs as one call (runtime/fused/js-kernels.ts): its member equations are
+ * skipped, and just before equation `at` it reads values by var id and returns its writes by var id.
+ */
+export interface FusedRunner {
+  readonly members: ReadonlySet<number>;
+  readonly at: number;
+  readonly run: (read: (id: number) => tf.Tensor) => Map<number, tf.Tensor>;
+}
+
+// On by default: runtime/fused/js-kernels.ts picks only kernels where fusion removes large intermediates.
+let fusedRunners: ((g: Graph) => FusedRunner[]) | null = jsFusedRunners;
+
+/** Installs the provider of fused-kernel runners (null: every equation op by op). */
+export function setFusedRunners(provider: ((g: Graph) => FusedRunner[]) | null): void {
+  fusedRunners = provider;
 }
 
 function isHost(f: Feed): f is HostTensor {
@@ -29,8 +48,19 @@ export class GraphExecutor {
   /** broadcast_to equations skipped because every consumer broadcasts by itself (see elidableBroadcasts). */
   private readonly elided: ReadonlySet<number>;
 
+  /** Fused kernels run as one call, by the index of the equation before which each runs. */
+  private readonly runners: ReadonlyMap<number, readonly FusedRunner[]>;
+  private readonly skipped: ReadonlySet<number>;
+  private readonly constEqns: ReadonlyMap<number, Eqn>;
+
   constructor(readonly graph: Graph) {
     this.elided = elidableBroadcasts(graph);
+    const rs = fusedRunners ? fusedRunners(graph) : [];
+    const byAt = new Map<number, FusedRunner[]>();
+    for (const r of rs) byAt.set(r.at, [...(byAt.get(r.at) ?? []), r]);
+    this.runners = byAt;
+    this.skipped = new Set(rs.flatMap((r) => [...r.members]));
+    this.constEqns = new Map(graph.eqns.filter((e) => e.op === 'const').map((e) => [e.out.id, e]));
   }
 
   /**
@@ -62,21 +92,17 @@ export class GraphExecutor {
           env.set(inp.var.id, f);
         }
       }
-      for (const e of g.eqns) {
+      for (const [i, e] of g.eqns.entries()) {
+        // A fused runner may read a constant defined later in the graph (constants are free to hoist).
+        const read = (id: number) => env.get(id) ?? this.constant(this.constEqns.get(id)!, ctx);
+        for (const runner of this.runners.get(i) ?? []) for (const [id, t] of runner.run(read)) env.set(id, t);
+        if (this.skipped.has(i)) continue;
         if (this.elided.has(e.out.id)) {
           env.set(e.out.id, env.get(e.inputs[0]!.id)!);
           continue;
         }
         if (e.op === 'const') {
-          let c = this.consts.get(e.out.id);
-          if (!c) {
-            c = tf.keep(kernelFor('const')([], e.attrs, e.out, ctx));
-            this.consts.set(e.out.id, c);
-            // Small literal constants (an initializer's rng key [seed, 0]) stay readable on the host.
-            const lit = e.attrs['tensor'];
-            if (Array.isArray(lit) && lit.length <= 16) this.constHost.set(c, Float32Array.from(lit as number[]));
-          }
-          env.set(e.out.id, c);
+          env.set(e.out.id, this.constant(e, ctx));
           continue;
         }
         const ins = e.inputs.map((v) => {
@@ -101,6 +127,19 @@ export class GraphExecutor {
     const map = new Map<string, tf.Tensor>();
     g.outputs.forEach((o, i) => map.set(outputKey(o.role, o.name), result[i]!));
     return map;
+  }
+
+  /** The uploaded constant of a const equation, created on first use and kept across calls. */
+  private constant(e: Eqn, ctx: KernelContext): tf.Tensor {
+    let c = this.consts.get(e.out.id);
+    if (!c) {
+      c = tf.keep(kernelFor('const')([], e.attrs, e.out, ctx));
+      this.consts.set(e.out.id, c);
+      // Small literal constants (an initializer's rng key [seed, 0]) stay readable on the host.
+      const lit = e.attrs['tensor'];
+      if (Array.isArray(lit) && lit.length <= 16) this.constHost.set(c, Float32Array.from(lit as number[]));
+    }
+    return c;
   }
 
   /** Frees the kept constants. */

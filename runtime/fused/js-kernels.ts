@@ -1,0 +1,60 @@
+/** Chooses which fused kernels of a graph the executor runs as one generated JS kernel (compiler/backends/kernel-js.ts) instead of op by op. */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Graph } from '../../compiler/ir/ir.js';
+import { sizeOf } from '../../compiler/ir/ops.js';
+import { kernelsOf } from '../../compiler/passes/kernels.js';
+import { compileKernelJs } from '../../compiler/backends/kernel-js.js';
+import type { FusedRunner } from '../executor.js';
+
+/**
+ * A JS loop does not beat tfjs-wasm on a bandwidth-bound elementwise chain (see docs/benchmarks.md), but
+ * it wins when fusion removes a large intermediate: a kernel qualifies when its iteration space holds
+ * at least SPACE_OVER_TRAFFIC times the elements it reads and writes (a pairwise region: m² points for
+ * a few m-sized values) and at least MIN_SPACE points (below that op-by-op is already fast).
+ */
+export const SPACE_OVER_TRAFFIC = 8;
+export const MIN_SPACE = 1 << 20;
+
+/** The runners for a graph's qualifying kernels, placed so that every read exists and no reader runs early. */
+export function jsFusedRunners(g: Graph): FusedRunner[] {
+  const index = new Map<number, number>();
+  g.eqns.forEach((e, i) => index.set(e.out.id, i));
+  const shapeOf = new Map<number, readonly number[]>([...g.inputs.map((i) => [i.var.id, i.var.shape] as const), ...g.eqns.map((e) => [e.out.id, e.out.shape] as const)]);
+  const consumers = new Map<number, number[]>();
+  g.eqns.forEach((e, i) => e.inputs.forEach((v) => consumers.set(v.id, [...(consumers.get(v.id) ?? []), i])));
+  const runners: FusedRunner[] = [];
+  const constIds = new Set(g.eqns.filter((e) => e.op === 'const').map((e) => e.out.id));
+  const taken = new Set<number>();
+  const runnerAt = new Map<number, number>();
+  for (const k of kernelsOf(g)) {
+    if (!k.fused) continue;
+    const traffic = [...k.reads, ...k.writes].reduce((a, id) => a + sizeOf(shapeOf.get(id)!), 0);
+    const space = sizeOf(k.space);
+    if (space < MIN_SPACE || space < SPACE_OVER_TRAFFIC * traffic) continue;
+    const members = new Set(k.eqns);
+    // Run as early as the reads allow: just before the equation after the last read's producer. Every
+    // read produced by another runner must come from one that ran earlier, and every outside reader of
+    // a write must come at or after that point.
+    // Constants count as ready from the start: the executor uploads them on demand.
+    const producers = k.reads.map((id) => (constIds.has(id) ? -1 : (index.get(id) ?? -1)));
+    const at = Math.max(-1, ...producers) + 1;
+    const readsReady = producers.every((p) => p < 0 || !taken.has(p) || (runnerAt.get(p) ?? Infinity) < at);
+    const writesLate = k.writes.every((id) => (consumers.get(id) ?? []).every((c) => members.has(c) || c >= at));
+    if (!readsReady || !writesLate) continue;
+    const js = compileKernelJs(g, k);
+    if (!js) continue;
+    for (const m of members) {
+      taken.add(m);
+      runnerAt.set(m, at);
+    }
+    runners.push({
+      members,
+      at,
+      run: (read) => {
+        const outs = js.run(js.reads.map((id) => read(id).dataSync() as Float32Array));
+        return new Map(js.writes.map((id, w) => [id, tf.tensor(outs[w]!, [...js.writeShapes[w]!], 'float32')] as const));
+      },
+    });
+  }
+  return runners;
+}
