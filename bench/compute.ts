@@ -52,7 +52,7 @@ export const COMPUTE_WORKLOADS: Record<string, ComputeWorkload> = {
   },
   'mfld-2048': { warm: 5, measured: 30, tfjs: () => mfldPeer(), bytesPerStep: null, note: 'MFLD, 2048 particles of dim 16, 512 data points' },
   'ifgsm-mlp': { warm: 3, measured: 20, tfjs: () => ifgsmPeer(), bytesPerStep: null, note: 'iterative FGSM, MLP 784-512-512-10, batch 256' },
-  'interaction-4096': { warm: 2, measured: 5, tfjs: () => interactionPeer(), bytesPerStep: null, note: 'Bonet interaction energy, 4096 particles in 2-D (all pairs)' },
+  'interaction-4096': { warm: 1, measured: 3, tfjs: () => interactionPeer(), bytesPerStep: null, note: 'Bonet interaction energy, 4096 particles in 2-D (all pairs)' },
 };
 
 const PYTHON = '/usr/bin/python3';

@@ -26,7 +26,7 @@ export interface FusedRunner {
 }
 
 // On by default: runtime/fused/js-kernels.ts picks only kernels where fusion removes large intermediates.
-let fusedRunners: ((g: Graph) => FusedRunner[]) | null = jsFusedRunners;
+let fusedRunners: ((g: Graph) => FusedRunner[]) | null = (g) => jsFusedRunners(g);
 
 /** Installs the provider of fused-kernel runners (null: every equation op by op). */
 export function setFusedRunners(provider: ((g: Graph) => FusedRunner[]) | null): void {

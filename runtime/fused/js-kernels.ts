@@ -15,8 +15,13 @@ import type { FusedRunner } from '../executor.js';
 export const SPACE_OVER_TRAFFIC = 8;
 export const MIN_SPACE = 1 << 20;
 
+export interface JsFusedOptions {
+  readonly spaceOverTraffic: number;
+  readonly minSpace: number;
+}
+
 /** The runners for a graph's qualifying kernels, placed so that every read exists and no reader runs early. */
-export function jsFusedRunners(g: Graph): FusedRunner[] {
+export function jsFusedRunners(g: Graph, opts: JsFusedOptions = { spaceOverTraffic: SPACE_OVER_TRAFFIC, minSpace: MIN_SPACE }): FusedRunner[] {
   const index = new Map<number, number>();
   g.eqns.forEach((e, i) => index.set(e.out.id, i));
   const shapeOf = new Map<number, readonly number[]>([...g.inputs.map((i) => [i.var.id, i.var.shape] as const), ...g.eqns.map((e) => [e.out.id, e.out.shape] as const)]);
@@ -30,7 +35,7 @@ export function jsFusedRunners(g: Graph): FusedRunner[] {
     if (!k.fused) continue;
     const traffic = [...k.reads, ...k.writes].reduce((a, id) => a + sizeOf(shapeOf.get(id)!), 0);
     const space = sizeOf(k.space);
-    if (space < MIN_SPACE || space < SPACE_OVER_TRAFFIC * traffic) continue;
+    if (space < opts.minSpace || space < opts.spaceOverTraffic * traffic) continue;
     const members = new Set(k.eqns);
     // Run as early as the reads allow: just before the equation after the last read's producer. Every
     // read produced by another runner must come from one that ran earlier, and every outside reader of
