@@ -13,3 +13,4 @@ import './unlearn/index.js';
 import './prune/index.js';
 import './latent/index.js';
 import './semiamortized/index.js';
+import './sketch/index.js';
