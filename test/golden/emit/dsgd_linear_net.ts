@@ -42,7 +42,7 @@ function initY(X: tf.Tensor, M0: tf.Tensor): tf.Tensor {
     const v3 = gd.matMul(X, v2); // matmul [50, 3]
     const v4 = tf.scalar(0.3); // const []
     const v5 = tf.tensor([3, 0], [2]); // const [2]
-    const v6 = gd.randn(v5, [50, 3], 3701828916); // randn [50, 3]
+    const v6 = gd.randn(v5, [50, 3], 2353974926); // randn [50, 3]
     const v7 = tf.mul(v4, v6); // mul [50, 3]
     const v8 = tf.add(v3, v7); // add [50, 3]
     return v8;
@@ -54,7 +54,7 @@ function initW1(): tf.Tensor {
   return tf.tidy((): tf.Tensor => {
     // line 9: param W1: [5, 5] = randn(seed: 4) * 0.5
     const v0 = tf.tensor([4, 0], [2]); // const [2]
-    const v1 = gd.randn(v0, [5, 5], 3449965952); // randn [5, 5]
+    const v1 = gd.randn(v0, [5, 5], 2235692950); // randn [5, 5]
     const v2 = tf.scalar(0.5); // const []
     const v3 = tf.mul(v1, v2); // mul [5, 5]
     return v3;
@@ -66,7 +66,7 @@ function initW2(): tf.Tensor {
   return tf.tidy((): tf.Tensor => {
     // line 10: param W2: [3, 5] = randn(seed: 5) * 0.5
     const v0 = tf.tensor([5, 0], [2]); // const [2]
-    const v1 = gd.randn(v0, [3, 5], 2661539447); // randn [3, 5]
+    const v1 = gd.randn(v0, [3, 5], 2313712061); // randn [3, 5]
     const v2 = tf.scalar(0.5); // const []
     const v3 = tf.mul(v1, v2); // mul [3, 5]
     return v3;
@@ -661,9 +661,9 @@ export async function createProgram(options: ProgramOptions = {}): Promise<Progr
   const s = new gd.State();
   try {
     // line 6: data X: [50, 5] = randn(seed: 1)
-    s.values.set('X', gd.randomInit('randn', 1, 4178405386, [50, 5]));
+    s.values.set('X', gd.randomInit('randn', 1, 2542012688, [50, 5]));
     // line 7: data M0: [3, 5] = randn(seed: 2)
-    s.values.set('M0', gd.randomInit('randn', 2, 4027899684, [3, 5]));
+    s.values.set('M0', gd.randomInit('randn', 2, 2792838330, [3, 5]));
     // line 8: data Y: [50, 3] = X @ M0.T + 0.3 * randn([50, 3], seed: 3)
     s.values.set('Y', gd.fit(initY(s.value('X'), s.value('M0')), [50, 3], 'Y'));
     // line 9: param W1: [5, 5] = randn(seed: 4) * 0.5

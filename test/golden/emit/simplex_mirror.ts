@@ -189,7 +189,7 @@ export async function createProgram(options: ProgramOptions = {}): Promise<Progr
   const s = new gd.State();
   try {
     // line 2: data c: [1000] = rand(seed: 3)
-    s.values.set('c', gd.randomInit('rand', 3, 3143323356, [1000]));
+    s.values.set('c', gd.randomInit('rand', 3, 3659958066, [1000]));
     // line 3: param p: [1000] in simplex = uniform
     s.values.set('p', gd.uniform([1000]));
   } catch (e) {

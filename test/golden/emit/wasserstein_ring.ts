@@ -40,7 +40,7 @@ function initTheta(): tf.Tensor {
     // line 6: particles theta: [100, 2] = 0.25 * randn(seed: 3)
     const v0 = tf.scalar(0.25); // const []
     const v1 = tf.tensor([3, 0], [2]); // const [2]
-    const v2 = gd.randn(v1, [100, 2], 3262553741); // randn [100, 2]
+    const v2 = gd.randn(v1, [100, 2], 2893982495); // randn [100, 2]
     const v3 = tf.mul(v0, v2); // mul [100, 2]
     return v3;
   });
