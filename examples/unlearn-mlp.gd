@@ -27,6 +27,6 @@ phase replay {
   init W1 from unlearn_replay(W1, gf, 0.05)
 }
 phase ascent {
-  maximize forget = forget_loss(rows, f) over W1 by gd(lr: 0.05) until unlearned(forget_loss(rows, f), heldout, 1) max 300 steps
-    log every 20: forget, retain = retain_loss(rows, f), heldout = heldout, forgotten = sum(f)
+  maximize unlearn = forget_loss(rows, f) over W1 by gd(lr: 0.05) until unlearned(forget_loss(rows, f), heldout, 1) max 300 steps
+    log every 20: forget = forget_loss(rows, f), retain = retain_loss(rows, f), heldout = heldout, forgotten = sum(f)
 }
