@@ -7,7 +7,7 @@ import type { Graph } from '../../compiler/ir/ir.js';
 import { evalGraph, interpret, type InterpretInputs } from '../../compiler/ir/interpret.js';
 import { randFill, randnFill } from '../../compiler/ir/rng.js';
 import { sizeOf } from '../../compiler/ir/ops.js';
-import { compileSolve, front, solveItems } from '../../compiler/pipeline.js';
+import { compileSolve, dump, front, solveItems } from '../../compiler/pipeline.js';
 import { O1_PASSES, runPasses } from '../../compiler/passes/index.js';
 import { FUSED_ATTR, fuse } from '../../compiler/passes/fuse.js';
 import { kernelsOf, materializedPairTensors, printKernels } from '../../compiler/passes/kernels.js';
@@ -111,6 +111,9 @@ describe('kernel counts per step of small programs', () => {
     // forward + backward pair region, the scalar objective, the update
     expect(kernelsOf(g)).toHaveLength(3);
     expect(printKernels(g)).toContain('the [64,64] pair tensor is never materialized');
+    // `gd compile --dump fused` prints the same, under the solve's title.
+    const text = dump(front('t.gd', src, host), 'fused');
+    expect(text.split('\n').slice(0, 2)).toEqual(['# minimize half_W', 'kernels per step: 3 (3 fused, ' + g.eqns.length + ' equations)']);
   });
 });
 
