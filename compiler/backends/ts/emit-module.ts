@@ -393,6 +393,9 @@ function emitSolve(
     untilCall = `${untilFn}(${u.params.map((p) => feed(p, sp.state)).join(', ')})`;
   }
 
+  const bs = item.stmt.method.args.find((a) => a.name?.name === 'batch_steps');
+  const batchSteps = bs ? constOf(checked, bs.value) : 1;
+  if (batchSteps === null || !Number.isInteger(batchSteps) || batchSteps < 1) throw new InternalError('emit: a non-constant batch_steps');
   const spec = item.steps;
   const count = spec.kind === 'for' ? String(spec.count) : spec.max === null ? 'null' : String(spec.max);
   const call = (fn: string, params: readonly Input[]) => `${fn}(${params.map((p) => feed(p, sp.state)).join(', ')})`;
@@ -417,7 +420,7 @@ function emitSolve(
     `s.commit(this.globalStep, ${str(sp.objective)}, out.objective, [${updates.map((o) => `[${str(o.name)}, out.updates.${ukey.get(o)}]`).join(', ')}], ${strs(sp.targets)});`,
     'this.t++;',
     'this.globalStep++;',
-    'for (const b of this.batchers) b.advance();',
+    ...(batchSteps === 1 ? ['for (const b of this.batchers) b.advance();'] : [`// batch_steps: ${batchSteps} steps on each minibatch before the next one.`, `if (this.t % ${batchSteps} === 0) for (const b of this.batchers) b.advance();`]),
     ...(logEvery !== null ? [`if (this.t % ${logEvery} === 0) this.${logMethod}();`] : []),
     'return true;',
     '}',

@@ -846,7 +846,8 @@ class So2PoseProgram implements Program {
       );
       this.t++;
       this.globalStep++;
-      for (const b of this.batchers) b.advance();
+      // batch_steps: 5 steps on each minibatch before the next one.
+      if (this.t % 5 === 0) for (const b of this.batchers) b.advance();
       return true;
     }
 
