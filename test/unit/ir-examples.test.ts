@@ -1,5 +1,6 @@
 /** Every example lowers, differentiates and optimizes without internal errors, and O1 keeps the step's values. */
 import { describe, expect, it } from 'vitest';
+import '../../runtime/std/index.js'; // std modules register themselves, as the CLI does
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { front, solveItems, compileSolve } from '../../compiler/pipeline.js';
