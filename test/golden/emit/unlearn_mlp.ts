@@ -377,8 +377,8 @@ function initW1From(W1: tf.Tensor, gf: tf.Tensor): tf.Tensor {
   });
 }
 
-/** One step of `maximize forget`: the objective, its gradient, the geometry and method, the projection. */
-function ascentForgetStep(
+/** One step of `maximize unlearn`: the objective, its gradient, the geometry and method, the projection. */
+function ascentUnlearnStep(
   W1: tf.Tensor,
   b1: tf.Tensor,
   w2: tf.Tensor,
@@ -420,7 +420,7 @@ function ascentForgetStep(
     const v35 = tf.mul(v31, v34); // mul [200, 16]
     const v36 = gd.matMul(X, v35, true, false); // matmul [2, 16]
     const v37 = tf.neg(v36); // neg [2, 16]
-    // line 30: maximize forget = forget_loss(rows, f) over W1 by gd(lr: 0.05) until unlearned(forget_loss(rows, f), heldout, 1) max 300 steps
+    // line 30: maximize unlearn = forget_loss(rows, f) over W1 by gd(lr: 0.05) until unlearned(forget_loss(rows, f), heldout, 1) max 300 steps
     const v38 = tf.scalar(0.05); // const []
     const v39 = tf.mul(v38, v37); // mul [2, 16]
     const v40 = tf.sub(W1, v39); // sub [2, 16]
@@ -428,8 +428,8 @@ function ascentForgetStep(
   });
 }
 
-/** The value of `forget` and the logged items at the current state (no update). */
-function ascentForgetObserve(
+/** The value of `unlearn` and the logged items at the current state (no update). */
+function ascentUnlearnObserve(
   W1: tf.Tensor,
   b1: tf.Tensor,
   w2: tf.Tensor,
@@ -455,40 +455,40 @@ function ascentForgetObserve(
     const v16 = tf.sum(v15, [0]); // sum []
     const v17 = tf.sum(f, [0]); // sum []
     const v18 = tf.div(v16, v17); // div []
-    const v19 = tf.scalar(1); // const []
-    const v20 = tf.sub(v19, f); // sub [200]
-    const v21 = tf.mul(v20, v13); // mul [200]
-    const v22 = tf.sum(v21, [0]); // sum []
-    const v25 = tf.sum(v20, [0]); // sum []
-    const v26 = tf.div(v22, v25); // div []
+    const v23 = tf.scalar(1); // const []
+    const v24 = tf.sub(v23, f); // sub [200]
+    const v25 = tf.mul(v24, v13); // mul [200]
+    const v26 = tf.sum(v25, [0]); // sum []
+    const v29 = tf.sum(v24, [0]); // sum []
+    const v30 = tf.div(v26, v29); // div []
     // line 16: def logit(x, W1, b1, w2) = tanh(x @ W1 + b1) @ w2
-    const v28 = gd.matMul(Xh, W1); // matmul [10, 16]
-    const v29 = tf.add(v28, b1); // add [10, 16]
-    const v30 = gd.tanh(v29); // tanh [10, 16]
-    const v32 = gd.matMul(v30, v7); // matmul [10, 1]
-    const v33 = tf.reshape(v32, [10]); // reshape [10]
+    const v32 = gd.matMul(Xh, W1); // matmul [10, 16]
+    const v33 = tf.add(v32, b1); // add [10, 16]
+    const v34 = gd.tanh(v33); // tanh [10, 16]
+    const v36 = gd.matMul(v34, v7); // matmul [10, 1]
+    const v37 = tf.reshape(v36, [10]); // reshape [10]
     // line 17: def bce(z, y) = softplus(z) - y * z
-    const v35 = tf.softplus(v33); // softplus [10]
-    const v36 = tf.mul(yh, v33); // mul [10]
-    const v37 = tf.sub(v35, v36); // sub [10]
+    const v39 = tf.softplus(v37); // softplus [10]
+    const v40 = tf.mul(yh, v37); // mul [10]
+    const v41 = tf.sub(v39, v40); // sub [10]
     // line 20: let heldout = mean(bce(logit(Xh, W1, b1, w2), yh))
-    const v38 = tf.sum(v37, [0]); // sum []
-    const v39 = tf.scalar(10); // const []
-    const v40 = tf.div(v38, v39); // div []
+    const v42 = tf.sum(v41, [0]); // sum []
+    const v43 = tf.scalar(10); // const []
+    const v44 = tf.div(v42, v43); // div []
     return {
       objective: v18,
       log: [
         ['forget', tf.clone(v18)],
-        ['retain', v26],
-        ['heldout', v40],
+        ['retain', v30],
+        ['heldout', v44],
         ['forgotten', v17],
       ],
     };
   });
 }
 
-/** Whether `forget`'s `until` condition holds (1) or not (0). */
-function ascentForgetUntil(
+/** Whether `unlearn`'s `until` condition holds (1) or not (0). */
+function ascentUnlearnUntil(
   W1: tf.Tensor,
   b1: tf.Tensor,
   w2: tf.Tensor,
@@ -597,7 +597,7 @@ class UnlearnMlpProgram implements Program {
         this.planIndex++;
         return false;
       case 3:
-        return this.ascentForget();
+        return this.ascentUnlearn();
       default:
         this.planIndex++;
         return false;
@@ -723,20 +723,20 @@ class UnlearnMlpProgram implements Program {
     s.set('W1', initW1From(s.value('W1'), s.value('gf')), [2, 16]);
   }
 
-  /** Plan item 3, line 30: maximize forget = forget_loss(rows, f) over W1 by gd(lr: 0.05) until unlearned(forget_loss(rows, f), heldout, 1) max 300 steps */
-  private ascentForget(): boolean {
+  /** Plan item 3, line 30: maximize unlearn = forget_loss(rows, f) over W1 by gd(lr: 0.05) until unlearned(forget_loss(rows, f), heldout, 1) max 300 steps */
+  private ascentUnlearn(): boolean {
     const s = this.state;
     if (!this.inSolve) {
       // A new solve starts with fresh optimizer state (as a new torch optimizer would).
       s.startSolve([]);
       this.inSolve = true;
       this.lastLogged = -1;
-      this.ascentForgetLog();
+      this.ascentUnlearnLog();
     }
 
     const total: number | null = this.steps ?? 300;
     if (total === null || this.t < total) {
-      const cond = ascentForgetUntil(
+      const cond = ascentUnlearnUntil(
         s.value('W1'),
         s.value('b1'),
         s.value('w2'),
@@ -749,8 +749,8 @@ class UnlearnMlpProgram implements Program {
       s.endStep();
       const stop = cond.dataSync()[0] !== 0;
       cond.dispose();
-      if (stop) return this.finishAscentForget();
-      const out = ascentForgetStep(
+      if (stop) return this.finishAscentUnlearn();
+      const out = ascentUnlearnStep(
         s.value('W1'),
         s.value('b1'),
         s.value('w2'),
@@ -759,21 +759,21 @@ class UnlearnMlpProgram implements Program {
         s.value('f'),
         this.t,
       );
-      s.commit(this.globalStep, 'forget', out.objective, [['W1', out.updates.W1]], ['W1']);
+      s.commit(this.globalStep, 'unlearn', out.objective, [['W1', out.updates.W1]], ['W1']);
       this.t++;
       this.globalStep++;
       for (const b of this.batchers) b.advance();
-      if (this.t % 20 === 0) this.ascentForgetLog();
+      if (this.t % 20 === 0) this.ascentUnlearnLog();
       return true;
     }
 
-    return this.finishAscentForget();
+    return this.finishAscentUnlearn();
   }
 
-  /** Ends `maximize forget`: its final value is the run's objective, logged unless this step already was. */
-  private finishAscentForget(): boolean {
+  /** Ends `maximize unlearn`: its final value is the run's objective, logged unless this step already was. */
+  private finishAscentUnlearn(): boolean {
     const s = this.state;
-    const o = ascentForgetObserve(
+    const o = ascentUnlearnObserve(
       s.value('W1'),
       s.value('b1'),
       s.value('w2'),
@@ -793,10 +793,10 @@ class UnlearnMlpProgram implements Program {
     return false;
   }
 
-  /** A log row of `forget` (every 20 steps). */
-  private ascentForgetLog(): void {
+  /** A log row of `unlearn` (every 20 steps). */
+  private ascentUnlearnLog(): void {
     const s = this.state;
-    const o = ascentForgetObserve(
+    const o = ascentUnlearnObserve(
       s.value('W1'),
       s.value('b1'),
       s.value('w2'),
