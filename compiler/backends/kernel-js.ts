@@ -294,6 +294,7 @@ export function compileKernelJs(g: Graph, k: Kernel): JsKernel | null {
   const writes = k.writes;
   const writeShapes = writes.map((id) => shapeOf.get(id)!);
   const levels: string[][] = Array.from({ length: R + 1 }, () => []);
+  const scalarAcc = new Set<number>();
   writes.forEach((id, w) => {
     const e = def.get(id)!;
     const wide = isReduction(e) && !isInner(e);
@@ -318,6 +319,11 @@ export function compileKernelJs(g: Graph, k: Kernel): JsKernel | null {
     // Wide reductions accumulate in float64 (millions of float32 terms added in sequence would drift), rounded once at the end.
     body.push(`  const o${w} = new ${wide ? 'Float64Array' : 'Float32Array'}(${writeShapes[w]!.reduce((a, b) => a * b, 1)});`);
     if (wide) body.push(`  o${w}.fill(${REDUCE[e.op]!.init});`);
+    // A reduction to one number accumulates in a local (a register), stored once at the end.
+    if (wide && writeShapes[w]!.reduce((a, b) => a * b, 1) === 1) {
+      body.push(`  let a${w} = ${REDUCE[e.op]!.init};`);
+      scalarAcc.add(w);
+    }
   });
   const emitLevel = (L: number, indent: string) => {
     for (const item of levels[L]!) {
@@ -338,11 +344,19 @@ export function compileKernelJs(g: Graph, k: Kernel): JsKernel | null {
         const om = maps.get(id)!;
         const st = strides(e.out.shape);
         const off = om.map((a, i) => (a === -1 ? '' : `${idxVars[a]} * ${st[i]}`)).filter(Boolean).join(' + ') || '0';
-        body.push(`${indent}${guard}{ ${REDUCE[e.op]!.step(`o${w}[${off}]`, v).replace(/;$/, '')}; }`);
+        const acc = scalarAcc.has(w) ? `a${w}` : `o${w}[${off}]`;
+        body.push(`${indent}${guard}{ ${REDUCE[e.op]!.step(acc, v).replace(/;$/, '')}; }`);
       }
     }
   };
+  // Loop-invariant code motion: every member whose indices are all bound at level L (depth L - 1) is
+  // computed there, once, before the deeper loops that use it.
+  const members = eqns.map((e) => e.out.id);
   const nest = (L: number, indent: string) => {
+    for (const id of members) {
+      const e = def.get(id)!;
+      if (depth(id) === L - 1 && !(isReduction(e) && !isInner(e))) value(id, idxVars, body, indent);
+    }
     emitLevel(L, indent);
     if (L === R) return;
     if (!levels.slice(L + 1).some((l) => l.length)) return;
@@ -355,6 +369,7 @@ export function compileKernelJs(g: Graph, k: Kernel): JsKernel | null {
   nest(0, '  ');
   // A value is only ever asked for at a level at least as deep as its own depth (its inputs' axes are a
   // subset of its own, or substituted by an inner reduction's loop), so every index it reads is bound.
+  for (const w of scalarAcc) body.push(`  o${w}[0] = a${w};`);
   const source = `${k.reads.map((_, n) => `const r${n} = ins[${n}];`).join('\n')}\n${body.join('\n')}\nreturn [${writes.map((_, w) => `Float32Array.from(o${w})`).join(', ')}];`;
   let fn: (ins: readonly Float32Array[]) => Float32Array[];
   try {
