@@ -14,7 +14,7 @@ export default class Check extends BaseCommand {
   static override args = { file: Args.string({ required: true, description: '.gd files to check' }) };
   static override flags = {
     json: Flags.boolean({ description: 'print diagnostics as JSON objects (one array on stdout)' }),
-    set: Flags.string({ multiple: true, description: 'override a dim or const: --set n=1024' }),
+    set: Flags.string({ multiple: true, multipleNonGreedy: true, description: 'override a dim or const: --set n=1024 (repeat for several)' }),
   };
 
   async run(): Promise<void> {

@@ -15,7 +15,7 @@ export default class Compile extends BaseCommand {
     dump: Flags.string({ options: ['ast', 'ir', 'grad', 'opt', 'fused'], description: 'which phase to print (required unless --emit)' }),
     emit: Flags.string({ options: ['ts'], description: 'emit a standalone TypeScript module (see docs/embedding.md)' }),
     output: Flags.string({ char: 'o', description: 'with --emit: write the module to this file instead of stdout' }),
-    set: Flags.string({ multiple: true, description: 'override a dim or const: --set n=1024' }),
+    set: Flags.string({ multiple: true, multipleNonGreedy: true, description: 'override a dim or const: --set n=1024 (repeat for several)' }),
   };
 
   async run(): Promise<void> {

@@ -19,7 +19,7 @@ export default class Gradcheck extends BaseCommand {
     seed: Flags.integer({ default: 0, description: 'seed for random points and initializers' }),
     tol: Flags.string({ default: '1e-6', description: 'largest acceptable relative error |a-b|/max(1,|a|,|b|)' }),
     samples: Flags.integer({ default: 64, description: 'coordinates checked per target (evenly spaced) for large targets' }),
-    set: Flags.string({ multiple: true, description: 'override a dim or const: --set n=1024' }),
+    set: Flags.string({ multiple: true, multipleNonGreedy: true, description: 'override a dim or const: --set n=1024 (repeat for several)' }),
     json: Flags.boolean({ description: 'print results as a JSON array' }),
   };
 

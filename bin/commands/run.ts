@@ -24,7 +24,7 @@ export default class Run extends BaseCommand {
   static override flags = {
     backend: Flags.string({ options: [...BACKENDS], default: 'wasm', description: 'tfjs backend' }),
     seed: Flags.integer({ default: 0, description: 'seed of all randomness (same program + seed + backend = same numbers)' }),
-    set: Flags.string({ multiple: true, description: 'override a dim or const: --set n=1024' }),
+    set: Flags.string({ multiple: true, multipleNonGreedy: true, description: 'override a dim or const: --set n=1024 (repeat for several)' }),
     steps: Flags.integer({ min: 0, description: "override every solve's step count (and every `until` cap)" }),
     out: Flags.string({ description: 'run folder (default runs/<program>-<YYYYMMDD-HHMMSS>)' }),
     json: Flags.boolean({ description: 'print one JSON object with the result on stdout' }),
