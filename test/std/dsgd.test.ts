@@ -149,4 +149,20 @@ describe('std.dsgd', () => {
     for (let t = 0; t + 1 < f.length; t++) expect(f[t + 1]!).toBeLessThanOrEqual(f[t]! + tol);
     expect(Math.abs(f.at(-1)! - fStar) / fStar).toBeLessThan(1e-5);
   }, 120_000);
+
+  it('stochastic variant: minibatches of 10 and scale 0.5 bring the full-data f near f*', async () => {
+    const res = await runSource(
+      program(1)
+        .replace('data X: [50, 5] = load("X.json")', 'data X: [50, 5] = load("X.json")\ndata Xb: [50, 5] = X batch 10')
+        .replace('data Y: [50, 3] = load("Y.json")', 'data Y: [50, 3] = load("Y.json")\ndata Yb: [50, 3] = Y batch 10')
+        .replace('minimize f = linear2_loss(W1, W2, X, Y)', 'minimize fb = linear2_loss(W1, W2, Xb, Yb)')
+        .replace('by dsgd_bounds(L1: linear2_L1(W2, X), L2: linear2_L2(W1, X)) for 1 steps', 'by dsgd_bounds(L1: linear2_L1(W2, Xb), L2: linear2_L2(W1, Xb), scale: 0.5) for 1000 steps')
+        .replace(/log every 1: .*/, 'log every 500: full = linear2_loss(W1, W2, X, Y)'),
+      { files },
+    );
+    const full = logged(res, 'full');
+    expect(full).toHaveLength(3);
+    expect(full.at(-1)!).toBeLessThan(full[0]! / 10);
+    expect(full.at(-1)!).toBeLessThan(1.2 * fStar);
+  }, 60_000);
 });
