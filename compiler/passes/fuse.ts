@@ -133,6 +133,7 @@ export function planFusion(g: Graph): readonly number[] {
     members.set(id, mem);
     for (const m of mem) group[m] = id;
   }
+  breakCycles(g, producer, group);
   // Dense kernel ids in order of first member; singletons are not fused.
   const dense = new Map<number, number>();
   return group.map((gid) => {
@@ -140,6 +141,51 @@ export function planFusion(g: Graph): readonly number[] {
     if (!dense.has(gid)) dense.set(gid, dense.size);
     return dense.get(gid)!;
   });
+}
+
+/**
+ * The group of some kernel on (or waiting behind) a cycle of the kernel graph (groups and unfused equations as nodes), or
+ * null when it is acyclic. Each group is legal on its own, yet two groups can still need each other
+ * (b1 reads a1 while a2 reads b2): Kahn's algorithm finds the nodes no order can place.
+ */
+function groupOnCycle(g: Graph, producer: ReadonlyMap<number, number>, group: readonly number[]): number | null {
+  const node = (i: number) => (group[i]! >= 0 ? group[i]! : -1 - i);
+  const succ = new Map<number, Set<number>>();
+  const indeg = new Map<number, number>();
+  g.eqns.forEach((_, i) => indeg.set(node(i), indeg.get(node(i)) ?? 0));
+  g.eqns.forEach((e, i) => {
+    for (const v of e.inputs) {
+      const p = producer.get(v.id);
+      if (p === undefined || node(p) === node(i)) continue;
+      const s = succ.get(node(p)) ?? new Set<number>();
+      if (!s.has(node(i))) {
+        s.add(node(i));
+        indeg.set(node(i), indeg.get(node(i))! + 1);
+      }
+      succ.set(node(p), s);
+    }
+  });
+  const ready = [...indeg].filter(([, d]) => d === 0).map(([k]) => k);
+  let placed = 0;
+  while (ready.length) {
+    const k = ready.pop()!;
+    placed++;
+    for (const t of succ.get(k) ?? []) {
+      const d = indeg.get(t)! - 1;
+      indeg.set(t, d);
+      if (d === 0) ready.push(t);
+    }
+  }
+  if (placed === indeg.size) return null;
+  for (const [k, d] of indeg) if (d > 0 && k >= 0) return k;
+  return null;
+}
+
+/** Dissolves groups (their members run unfused) until no two kernels wait on each other. */
+function breakCycles(g: Graph, producer: ReadonlyMap<number, number>, group: number[]): void {
+  for (let gid = groupOnCycle(g, producer, group); gid !== null; gid = groupOnCycle(g, producer, group)) {
+    for (let i = 0; i < group.length; i++) if (group[i] === gid) group[i] = -1;
+  }
 }
 
 /**
