@@ -77,7 +77,7 @@ describe('solve statements', () => {
     expect([def('adam', 'lr'), def('adam', 'beta1'), def('adam', 'beta2'), def('adam', 'eps')]).toEqual([1e-3, 0.9, 0.999, 1e-8]);
     expect([def('adamw', 'weight_decay'), def('rmsprop', 'alpha'), def('rmsprop', 'lr'), def('rmsprop', 'eps')]).toEqual([1e-2, 0.99, 1e-2, 1e-8]);
     expect(CORE_METHODS.gd!.options.find((x) => x.name === 'lr')?.required).toBe(true);
-    expect(SHARED_OPTIONS.map((o) => o.name)).toEqual(['clip', 'weight_decay', 'state']);
+    expect(SHARED_OPTIONS.map((o) => o.name)).toEqual(['clip', 'weight_decay', 'state', 'batch_steps']);
   });
 
   it('checks run control: positive counts and intervals, scalar until, a stopping rule', () => {
