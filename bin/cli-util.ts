@@ -41,3 +41,18 @@ export function diagnosticsJson(diags: readonly Diagnostic[], sources: ReadonlyM
   const src = sourceLookup(sources);
   return diags.map((d) => diagnosticToJson(d, src));
 }
+
+/**
+ * The usual opening of a single-file command: parse --set, read the file, print a usage diagnostic
+ * and set exit code 2 on failure (returns null then).
+ */
+export function readWithOverrides(file: string, sets: readonly string[] | undefined): { text: string; overrides: Record<string, number> } | null {
+  const s = parseSets(sets);
+  const r = 'error' in s ? s : readProgram(file);
+  if ('error' in r) {
+    printDiagnostics([r.error], new Map());
+    process.exitCode = EXIT.usage;
+    return null;
+  }
+  return { text: r.text, overrides: (s as { overrides: Record<string, number> }).overrides };
+}

@@ -1,7 +1,7 @@
 /** `gd compile FILE --dump ast|ir|grad|opt`: print a phase's stable dump; `--emit ts [-o OUT.ts]`: a standalone TypeScript module. */
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, parseSets, printDiagnostics, readProgram } from '../cli-util.js';
+import { EXIT, printDiagnostics, readWithOverrides } from '../cli-util.js';
 import { writeFileSync } from 'node:fs';
 import { dump, emitTs, front, type DumpKind } from '../../compiler/pipeline.js';
 import { nodeHost } from '../node-host.js';
@@ -20,20 +20,10 @@ export default class Compile extends BaseCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Compile);
-    const sets = parseSets(flags.set);
-    if ('error' in sets) {
-      printDiagnostics([sets.error], new Map());
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    const r = readProgram(args.file);
-    if ('error' in r) {
-      printDiagnostics([r.error], new Map());
-      process.exitCode = EXIT.usage;
-      return;
-    }
+    const r = readWithOverrides(args.file, flags.set);
+    if (!r) return;
     if (flags.dump === undefined && flags.emit === undefined) this.error('one of --dump or --emit is required', { exit: EXIT.usage });
-    const fr = front(args.file, r.text, nodeHost, { overrides: sets.overrides });
+    const fr = front(args.file, r.text, nodeHost, { overrides: r.overrides });
     if (flags.emit === 'ts') {
       printDiagnostics(fr.diagnostics, fr.sources);
       if (!fr.checked) {

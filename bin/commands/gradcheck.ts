@@ -2,7 +2,7 @@
 import { Args, Flags } from '@oclif/core';
 import '../../runtime/std/index.js';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, parseSets, printDiagnostics, readProgram } from '../cli-util.js';
+import { EXIT, printDiagnostics, readWithOverrides } from '../cli-util.js';
 import { front } from '../../compiler/pipeline.js';
 import { gradcheck } from '../../compiler/gradcheck.js';
 import { nodeHost } from '../node-host.js';
@@ -26,24 +26,14 @@ export default class Gradcheck extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Gradcheck);
     const tol = Number(flags.tol);
-    const sets = parseSets(flags.set);
-    if ('error' in sets) {
-      printDiagnostics([sets.error], new Map());
-      process.exitCode = EXIT.usage;
-      return;
-    }
     if (!(tol > 0)) {
       process.stderr.write(`error[GD9006]: --tol must be a positive number, got '${flags.tol}'\n`);
       process.exitCode = EXIT.usage;
       return;
     }
-    const r = readProgram(args.file);
-    if ('error' in r) {
-      printDiagnostics([r.error], new Map());
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    const fr = front(args.file, r.text, nodeHost, { overrides: sets.overrides });
+    const r = readWithOverrides(args.file, flags.set);
+    if (!r) return;
+    const fr = front(args.file, r.text, nodeHost, { overrides: r.overrides });
     printDiagnostics(fr.diagnostics, fr.sources);
     if (!fr.checked) {
       process.exitCode = EXIT.diagnostics;
