@@ -557,6 +557,12 @@ async function observe(ctx: LoopContext, ex: GraphExecutor, sp: StepProgram, t: 
 
 async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl: Controls, resume: Checkpoint | null): Promise<{ name: string; value: number }> {
   const { st, opts } = ctx;
+  // Dense row state for `per` params (every row's moments decay each step, as torch's dense Adam) is
+  // accepted by the checker but not executed yet: say so instead of silently running the lazy update.
+  if (sp.state.some((slot) => slot.rows === 'dense')) {
+    const opt = item.stmt.method.args.find((a) => a.name?.name === 'state');
+    fail(runtimeUnsupported("'state: dense' for per-example params (use the default 'state: lazy')", opt?.span ?? item.stmt.method.span));
+  }
   // A new solve starts with fresh optimizer state (as a new torch optimizer would); a resumed one restores it.
   for (const s of st.slots.values()) s.dispose();
   st.slots.clear();
