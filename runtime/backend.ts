@@ -58,6 +58,10 @@ async function selectWasm(): Promise<SelectedBackend> {
 }
 
 async function selectCpu(): Promise<SelectedBackend> {
+  // tfjs-backend-cpu greets Node users with a banner about tfjs-node on its first write; gd's own
+  // `--backend tensorflow` message covers that, and the banner would interleave with progress lines.
+  // Prod mode silences tfjs's warnings (and skips its debug-only checks; gd checks finiteness itself).
+  tf.enableProdMode();
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await activate('cpu'))) fail(backendUnavailable('cpu', 'tfjs-backend-cpu failed to initialize', 'reinstall gdlang (npm install)'));
   return { name: 'cpu' };
