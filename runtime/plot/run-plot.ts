@@ -14,6 +14,17 @@ export interface PlotResult {
   readonly metrics: readonly string[];
 }
 
+/** "program.gd — backend, seed N" from run.json when the run wrote one, else the folder's name. */
+function plotTitle(runDir: string): string {
+  try {
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { program?: unknown; backend?: unknown; seed?: unknown };
+    if (typeof run.program === 'string') return `${basename(run.program)} — ${String(run.backend)}, seed ${String(run.seed)}`;
+  } catch {
+    // no or unreadable run.json (a folder from elsewhere): fall back to its name
+  }
+  return basename(runDir);
+}
+
 /**
  * Draws `runDir/metrics.csv` into `out` (default `runDir/metrics.svg`). With `metric`, only that series
  * (an error listing the available ones when it is not there).
@@ -29,7 +40,7 @@ export async function writeRunPlot(runDir: string, opts: { metric?: string; out?
     if (series.length === 0) throw new Error(`no logged scalar '${opts.metric}' in ${join(runDir, 'metrics.csv')} (there are: ${names.join(', ') || 'none'})`);
   }
   if (series.length === 0) return { file: null, metrics: [] };
-  const svg = await renderSvg(plotSpec(series, basename(runDir)));
+  const svg = await renderSvg(plotSpec(series, plotTitle(runDir)));
   const file = opts.out ?? join(runDir, PLOT_FILE);
   writeFileSync(file, svg);
   return { file, metrics: series.map((s) => s.name) };

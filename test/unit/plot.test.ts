@@ -56,3 +56,19 @@ describe('rendered SVG', () => {
     }
   });
 });
+
+describe('plot title', () => {
+  it('names the program, backend and seed from run.json, else the folder', async () => {
+    const { writeRunPlot } = await import('../../runtime/plot/run-plot.js');
+    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join, basename } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'gd-title-'));
+    writeFileSync(join(dir, 'metrics.csv'), 'step,loss\n0,1\n10,0.5\n');
+    await writeRunPlot(dir);
+    expect(readFileSync(join(dir, 'metrics.svg'), 'utf8')).toContain(basename(dir));
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ program: 'some/where/prog.gd', backend: 'wasm', seed: 3 }));
+    await writeRunPlot(dir);
+    expect(readFileSync(join(dir, 'metrics.svg'), 'utf8')).toContain('prog.gd — wasm, seed 3');
+  });
+});
