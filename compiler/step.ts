@@ -6,7 +6,7 @@
 import type * as A from './ast/ast.js';
 import { gradInto } from './autodiff/reverse.js';
 import type { CheckedProgram, Domain, PlanItem, Sym } from './check/checked.js';
-import { CONST_NAMES, evalConst } from './check/eval-const.js';
+import { checkedConst } from './check/eval-const.js';
 import { findMethod, SHARED_OPTIONS, type MethodInfo } from './check/geometries-methods.js';
 import { invariant } from './diagnostics/internal-error.js';
 import './geometry/builtin.js';
@@ -296,11 +296,7 @@ function callFunction(
 /** The compile-time number an argument denotes (literals, consts, dims, `inf`, arithmetic of those), or null. */
 function constantOf(checked: CheckedProgram, e: A.Expr): number | null {
   if (e.kind === 'Name' && (e.name === 'true' || e.name === 'false')) return e.name === 'true' ? 1 : 0;
-  const r = evalConst(e, (ref) => {
-    if (Object.hasOwn(CONST_NAMES, ref.name)) return CONST_NAMES[ref.name]!;
-    const s = checked.refs.get(ref) ?? checked.symbols.get(ref.name);
-    return s && (s.kind === 'dim' || s.kind === 'const') ? s.value : `'${ref.name}' is not a constant`;
-  });
+  const r = checkedConst(checked, e);
   return r.ok ? r.value : null;
 }
 

@@ -15,19 +15,14 @@
  */
 import type * as A from '../compiler/ast/ast.js';
 import type { CheckedProgram, Sym } from '../compiler/check/checked.js';
-import { CONST_NAMES, evalConst } from '../compiler/check/eval-const.js';
+import { checkedConst } from '../compiler/check/eval-const.js';
 import { randFill, randnFill } from '../compiler/ir/rng.js';
 import { siteStream } from '../compiler/ir/lower.js';
 import { filled, sizeOf, type HostTensor } from './data/host-tensor.js';
 
 /** The value of a constant expression over the program's dims and consts, or null when it is not constant. */
 export function constValue(checked: CheckedProgram, e: A.Expr): number | null {
-  const r = evalConst(e, (ref) => {
-    const s = checked.symbols.get(ref.name);
-    if (s && (s.kind === 'dim' || s.kind === 'const')) return s.value;
-    if (Object.hasOwn(CONST_NAMES, ref.name)) return CONST_NAMES[ref.name]!;
-    return `'${ref.name}' is not a constant`;
-  });
+  const r = checkedConst(checked, e);
   return r.ok ? r.value : null;
 }
 

@@ -1,5 +1,6 @@
 /** Compile-time evaluation of scalar expressions: dims, consts, counts, axes, slice bounds, domain arguments. */
 import type { Expr, NameRef } from '../ast/ast.js';
+import type { CheckedProgram } from './checked.js';
 
 export type ConstResult =
   | { readonly ok: true; readonly value: number }
@@ -102,4 +103,18 @@ export function evalConst(e: Expr, nameValue: NameValue): ConstResult {
     case 'Lambda':
       return fail(e, 'it is a lambda');
   }
+}
+
+/**
+ * The compile-time value of an expression of an already-checked program, resolving names as the checker
+ * does: the symbol a name refers to (dims and consts have values), then the constant names `inf` and `pi`.
+ * Used by every phase after checking (lowering, step building, initializers, emitters).
+ */
+export function checkedConst(checked: CheckedProgram, e: Expr): ConstResult {
+  return evalConst(e, (ref) => {
+    const s = checked.refs.get(ref) ?? checked.symbols.get(ref.name);
+    if (s && (s.kind === 'dim' || s.kind === 'const')) return s.value;
+    if (Object.hasOwn(CONST_NAMES, ref.name)) return CONST_NAMES[ref.name]!;
+    return `'${ref.name}' is not a constant`;
+  });
 }

@@ -6,7 +6,7 @@ import type * as A from '../ast/ast.js';
 import { gradInto } from '../autodiff/reverse.js';
 import { lookupBuiltin, type BuiltinSpec } from '../check/builtins.js';
 import type { CheckedProgram, Sym } from '../check/checked.js';
-import { CONST_NAMES, evalConst } from '../check/eval-const.js';
+import { CONST_NAMES, checkedConst, evalConst } from '../check/eval-const.js';
 import { InternalError } from '../diagnostics/internal-error.js';
 import { isSchedule, SCHEDULES } from '../methods/schedules.js';
 import { batchGraph } from './batch.js';
@@ -121,12 +121,7 @@ class ExprLowering {
   }
 
   constValue(e: A.Expr): number {
-    const r = evalConst(e, (ref) => {
-      if (Object.hasOwn(CONST_NAMES, ref.name)) return CONST_NAMES[ref.name]!;
-      const s = this.symOf(ref);
-      if (s && (s.kind === 'dim' || s.kind === 'const')) return s.value;
-      return `'${ref.name}' is not a constant`;
-    });
+    const r = checkedConst(this.checked, e);
     if (!r.ok) throw new InternalError(`expected a compile-time constant: ${r.why}`);
     return r.value;
   }

@@ -4,7 +4,7 @@
  */
 import type * as A from '../../ast/ast.js';
 import type { CheckedProgram } from '../../check/checked.js';
-import { CONST_NAMES, evalConst } from '../../check/eval-const.js';
+import { checkedConst } from '../../check/eval-const.js';
 import { siteStream } from '../../ir/lower.js';
 
 export type InitKind =
@@ -17,12 +17,7 @@ export type InitKind =
 
 /** The value of a constant expression over the program's dims and consts, or null. */
 export function constOf(checked: CheckedProgram, e: A.Expr): number | null {
-  const r = evalConst(e, (ref) => {
-    const s = checked.symbols.get(ref.name);
-    if (s && (s.kind === 'dim' || s.kind === 'const')) return s.value;
-    if (Object.hasOwn(CONST_NAMES, ref.name)) return CONST_NAMES[ref.name]!;
-    return `'${ref.name}' is not a constant`;
-  });
+  const r = checkedConst(checked, e);
   return r.ok ? r.value : null;
 }
 
