@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileSolve, front } from '../compiler/pipeline.js';
 import { renderDiagnostic } from '../compiler/diagnostics/render.js';
-import { nodeHost } from '../bin/node-host.js';
+import { nodeFiles } from '../runtime/node-files.js';
 import { runProgram } from '../runtime/run.js';
 import type { BackendName } from '../runtime/backend.js';
 import '../runtime/std/index.js';
@@ -21,7 +21,7 @@ export function workloadPath(name: string): string {
  */
 export async function gdStepMs(name: string, backend: BackendName, warm: number, measured: number): Promise<StepTiming> {
   const file = workloadPath(name);
-  const fr = front(file, readFileSync(file, 'utf8'), nodeHost);
+  const fr = front(file, readFileSync(file, 'utf8'), nodeFiles);
   const checked = fr.checked;
   if (!checked) throw new Error(`workload ${name} does not compile:\n${fr.diagnostics.map((d) => renderDiagnostic(d, fr.sources)).join('\n')}`);
   const stamps: number[] = [];
@@ -32,7 +32,7 @@ export async function gdStepMs(name: string, backend: BackendName, warm: number,
     steps: warm + measured,
     outDir: null,
     compileStep: (item) => compileSolve(checked, item),
-    host: nodeHost,
+    host: nodeFiles,
     onProgress: (p) => {
       // Called after every step (and once more after the final observe): keep one stamp per step.
       if (p.t !== last) {

@@ -1,5 +1,5 @@
 /** Small pieces every command shares: reading the program, --set parsing, printing diagnostics, exit codes. */
-import { nodeHost } from './node-host.js';
+import { nodeFiles } from '../runtime/node-files.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { renderDiagnostics, diagnosticToJson, type SourceLookup } from '../compiler/diagnostics/render.js';
 import { fileNotFound, invalidSetOverride } from '../compiler/diagnostics/constructors/cli.js';
@@ -9,7 +9,7 @@ export const EXIT = { ok: 0, diagnostics: 1, usage: 2, interrupted: 130 } as con
 
 /** Reads a .gd file, or returns the GD9001 diagnostic. */
 export function readProgram(path: string): { text: string } | { error: Diagnostic } {
-  const text = nodeHost.readText(path);
+  const text = nodeFiles.readText(path);
   return text === undefined ? { error: fileNotFound(path) } : { text };
 }
 
@@ -27,7 +27,7 @@ export function parseSets(sets: readonly string[] | undefined): { overrides: Rec
 
 /** Looks up source texts first in what the compiler read, then on disk. */
 export function sourceLookup(sources: ReadonlyMap<string, string>): SourceLookup {
-  return (file) => sources.get(file) ?? nodeHost.readText(file);
+  return (file) => sources.get(file) ?? nodeFiles.readText(file);
 }
 
 /** Prints diagnostics for people (stderr) — colour only on a TTY. */

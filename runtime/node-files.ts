@@ -1,5 +1,5 @@
-/** The runtime's default file access on Node (data files); the CLI may pass its own CompilerHost instead. */
-import { readFileSync, statSync } from 'node:fs';
+/** The Node implementation of the compiler's file interface: .gd sources and data files, for the CLI and the runtime. */
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { CompilerHost } from '../compiler/host.js';
 
 export const nodeFiles: CompilerHost = {
@@ -12,8 +12,16 @@ export const nodeFiles: CompilerHost = {
   },
   readBytes(path, maxBytes) {
     try {
-      const b = new Uint8Array(readFileSync(path));
-      return maxBytes === undefined ? b : b.subarray(0, maxBytes);
+      if (maxBytes === undefined) return new Uint8Array(readFileSync(path));
+      // Only the prefix: the checker reads an .npy header without loading the data.
+      const fd = openSync(path, 'r');
+      try {
+        const buf = Buffer.alloc(maxBytes);
+        const n = readSync(fd, buf, 0, maxBytes, 0);
+        return new Uint8Array(buf.buffer, buf.byteOffset, n);
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       return undefined;
     }

@@ -3,7 +3,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { EXIT, diagnosticsJson, parseSets, printDiagnostics, readProgram } from '../cli-util.js';
 import { front } from '../../compiler/pipeline.js';
-import { nodeHost } from '../node-host.js';
+import { nodeFiles } from '../../runtime/node-files.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import '../../runtime/std/index.js';
 
@@ -30,7 +30,7 @@ export default class Check extends BaseCommand {
           all.push(r.error);
           continue;
         }
-        const fr = front(file, r.text, nodeHost, { overrides: sets.overrides });
+        const fr = front(file, r.text, nodeFiles, { overrides: sets.overrides });
         fr.sources.forEach((v, k) => sources.set(k, v));
         all.push(...fr.diagnostics);
       }

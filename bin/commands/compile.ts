@@ -4,7 +4,7 @@ import { BaseCommand } from '../base-command.js';
 import { EXIT, printDiagnostics, readWithOverrides } from '../cli-util.js';
 import { writeFileSync } from 'node:fs';
 import { dump, emitTs, front, type DumpKind } from '../../compiler/pipeline.js';
-import { nodeHost } from '../node-host.js';
+import { nodeFiles } from '../../runtime/node-files.js';
 import '../../runtime/std/index.js';
 
 export default class Compile extends BaseCommand {
@@ -23,7 +23,7 @@ export default class Compile extends BaseCommand {
     const r = readWithOverrides(args.file, flags.set);
     if (!r) return;
     if (flags.dump === undefined && flags.emit === undefined) this.error('one of --dump or --emit is required', { exit: EXIT.usage });
-    const fr = front(args.file, r.text, nodeHost, { overrides: r.overrides });
+    const fr = front(args.file, r.text, nodeFiles, { overrides: r.overrides });
     if (flags.emit === 'ts') {
       printDiagnostics(fr.diagnostics, fr.sources);
       if (!fr.checked) {

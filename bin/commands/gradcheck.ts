@@ -5,7 +5,7 @@ import { BaseCommand } from '../base-command.js';
 import { EXIT, printDiagnostics, readWithOverrides } from '../cli-util.js';
 import { front } from '../../compiler/pipeline.js';
 import { gradcheck } from '../../compiler/gradcheck.js';
-import { nodeHost } from '../node-host.js';
+import { nodeFiles } from '../../runtime/node-files.js';
 import { initialValues64 } from '../../runtime/initial-values64.js';
 import { RuntimeFault } from '../../runtime/faults.js';
 
@@ -33,7 +33,7 @@ export default class Gradcheck extends BaseCommand {
     }
     const r = readWithOverrides(args.file, flags.set);
     if (!r) return;
-    const fr = front(args.file, r.text, nodeHost, { overrides: r.overrides });
+    const fr = front(args.file, r.text, nodeFiles, { overrides: r.overrides });
     printDiagnostics(fr.diagnostics, fr.sources);
     if (!fr.checked) {
       process.exitCode = EXIT.diagnostics;
@@ -41,7 +41,7 @@ export default class Gradcheck extends BaseCommand {
     }
     let values: Map<string, Float64Array>;
     try {
-      values = initialValues64(fr.checked, nodeHost, flags.seed);
+      values = initialValues64(fr.checked, nodeFiles, flags.seed);
     } catch (e) {
       if (!(e instanceof RuntimeFault)) throw e;
       printDiagnostics([e.diagnostic], fr.sources);

@@ -4,7 +4,7 @@ import { BaseCommand } from '../base-command.js';
 import { EXIT, diagnosticsJson, parseSets, printDiagnostics, readProgram } from '../cli-util.js';
 import { compileSolve, front } from '../../compiler/pipeline.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { nodeHost } from '../node-host.js';
+import { nodeFiles } from '../../runtime/node-files.js';
 import { BACKENDS, type BackendName } from '../../runtime/backend.js';
 import { runDirOfCheckpoint } from '../../runtime/checkpoint.js';
 import { defaultRunDir, tensorsJson } from '../../runtime/outputs.js';
@@ -43,7 +43,7 @@ export default class Run extends BaseCommand {
     if ('error' in sets) return fail([sets.error], new Map(), EXIT.usage);
     const r = readProgram(args.file);
     if ('error' in r) return fail([r.error], new Map(), EXIT.usage);
-    const fr = front(args.file, r.text, nodeHost, { overrides: sets.overrides });
+    const fr = front(args.file, r.text, nodeFiles, { overrides: sets.overrides });
     if (!fr.checked) return fail(fr.diagnostics, fr.sources, fr.diagnostics.some((d) => d.code.startsWith('GD9')) ? EXIT.usage : EXIT.diagnostics);
     if (!flags.json) printDiagnostics(fr.diagnostics, fr.sources); // warnings
     const checked = fr.checked;
@@ -69,7 +69,7 @@ export default class Run extends BaseCommand {
         ...(flags.resume ? { resumeFrom: flags.resume } : {}),
         ...(showProgress ? { onProgress: reporter.onProgress } : {}),
         compileStep: (item) => compileSolve(checked, item),
-        host: nodeHost,
+        host: nodeFiles,
         programName: args.file,
       });
     } finally {

@@ -8,16 +8,16 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { emitTs, front } from '../../compiler/pipeline.js';
-import { nodeHost } from '../../bin/node-host.js';
+import { nodeFiles } from '../../runtime/node-files.js';
 import { ROOT } from './cli.js';
 // The standard-library modules (`use std.*`) register their sources, methods and geometries on import.
 import '../../runtime/std/index.js';
 
 /** Emits the module for a program (path relative to the repo root, as `gd run` is given it). */
 export async function emitFor(file: string): Promise<string> {
-  const text = nodeHost.readText(join(ROOT, file));
+  const text = nodeFiles.readText(join(ROOT, file));
   if (text === undefined) throw new Error(`no ${file}`);
-  const host = { ...nodeHost, readText: (p: string) => nodeHost.readText(p.startsWith('/') ? p : join(ROOT, p)), readBytes: (p: string, m?: number) => nodeHost.readBytes(p.startsWith('/') ? p : join(ROOT, p), m), size: (p: string) => nodeHost.size(p.startsWith('/') ? p : join(ROOT, p)) };
+  const host = { ...nodeFiles, readText: (p: string) => nodeFiles.readText(p.startsWith('/') ? p : join(ROOT, p)), readBytes: (p: string, m?: number) => nodeFiles.readBytes(p.startsWith('/') ? p : join(ROOT, p), m), size: (p: string) => nodeFiles.size(p.startsWith('/') ? p : join(ROOT, p)) };
   const fr = front(file, text, host);
   if (!fr.checked) throw new Error(`${file} does not check: ${fr.diagnostics.map((d) => d.message).join('; ')}`);
   return emitTs(fr);
