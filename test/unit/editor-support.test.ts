@@ -73,7 +73,7 @@ describe('TextMate grammar', () => {
 
 /** A minimal LSP client over stdio: Content-Length framed JSON-RPC. */
 function lspSession() {
-  const proc = spawn(process.execPath, [join(ROOT, 'editors/vscode/server/server.mjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [join(ROOT, 'editors/vscode/server/server.mjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let buf = Buffer.alloc(0);
   const waiting: ((m: { method?: string; params?: unknown; id?: number }) => boolean)[] = [];
   proc.stdout.on('data', (chunk: Buffer) => {
@@ -93,8 +93,21 @@ function lspSession() {
     const body = JSON.stringify({ jsonrpc: '2.0', ...m });
     proc.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   };
+  // A server that dies (a bad import, a crash) fails the waiting step at once instead of at the test timeout.
+  let exited: string | null = null;
+  const failures: ((e: Error) => void)[] = [];
+  let stderr = '';
+  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  proc.on('exit', (code, signal) => {
+    exited = `language server exited (code ${code}, signal ${signal})\n${stderr}`;
+    for (const f of failures.splice(0)) f(new Error(exited));
+  });
   const next = <T>(pred: (m: { method?: string; params?: unknown; id?: number }) => boolean) =>
-    new Promise<T>((resolve) => waiting.push((m) => (pred(m) ? (resolve(m as T), true) : false)));
+    new Promise<T>((resolve, reject) => {
+      if (exited) return reject(new Error(exited));
+      failures.push(reject);
+      waiting.push((m) => (pred(m) ? (resolve(m as T), true) : false));
+    });
   return { proc, send, next };
 }
 

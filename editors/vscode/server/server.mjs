@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DiagnosticSeverity } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { front } from '../../../dist/compiler/pipeline.js';
-import { nodeHost } from '../../../dist/bin/node-host.js';
+import { nodeFiles as nodeHost } from '../../../dist/runtime/node-files.js';
 import { formatGd } from '../../../dist/compiler/format/format.js';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, note: DiagnosticSeverity.Information };
