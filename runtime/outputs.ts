@@ -81,7 +81,9 @@ export class CsvWriter {
 /** JSON form of tensors: { name: { shape, data } } with flat row-major data. */
 export function tensorsJson(ts: ReadonlyMap<string, HostTensor> | Readonly<Record<string, HostTensor>>): Record<string, { shape: number[]; data: number[] }> {
   const entries = ts instanceof Map ? [...ts.entries()] : Object.entries(ts);
-  const out: Record<string, { shape: number[]; data: number[] }> = {};
+  // No prototype: a param named `__proto__` is then an own key (on a plain object the assignment would
+  // set the prototype and JSON.stringify would drop it).
+  const out: Record<string, { shape: number[]; data: number[] }> = Object.create(null);
   for (const [k, t] of entries) {
     // JSON cannot hold NaN/Infinity; they are written as null (the run stops with GD4006 before that matters).
     out[k] = { shape: [...t.shape], data: Array.from(t.data, (v: number) => (Number.isFinite(v) ? Number(formatFloat32(v)) : (null as unknown as number))) };

@@ -271,7 +271,7 @@ export async function runProgram(checked: CheckedProgram, opts: RunOptions): Pro
     }
   }
 
-  const params: Record<string, HostTensor> = {};
+  const params: Record<string, HostTensor> = Object.create(null); // a param named `__proto__` stays an own key
   try {
     if (st) {
       for (const s of checked.symbols.values()) {
@@ -760,7 +760,7 @@ async function initFrom(checked: CheckedProgram, opts: RunOptions, st: RunState,
 /** `save a, b to "file.json"`: { name: { shape, data } } inside the run folder (nothing without one). */
 async function save(st: RunState, folder: RunFolder | null, stmt: A.SaveStmt): Promise<void> {
   if (!folder) return;
-  const out: Record<string, HostTensor> = {};
+  const out: Record<string, HostTensor> = Object.create(null); // `__proto__` stays an own key
   for (const id of stmt.names) {
     const t = st.values.get(id.name);
     if (!t) throw new InternalError(`save of unknown '${id.name}'`);

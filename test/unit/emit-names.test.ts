@@ -62,8 +62,13 @@ describe('a program with hostile names', () => {
     const want = JSON.parse(ref.stdout) as { objective: { value: number }; params: Record<string, { data: number[] }>; log: Record<string, number>[] };
     expect(Object.keys(got.params).sort()).toEqual(['__proto__', 'await', 'constructor', 'default']);
     expect(got.objective).toBe(Math.fround(want.objective.value));
-    for (const k of ['constructor', 'default', 'await']) expect(got.params[k]).toEqual(want.params[k]!.data.map(Math.fround));
-    // gd run's JSON drops a '__proto__' key (runtime/outputs.ts), so the closed form checks it: p <- (1 - 2 lr) p.
+    expect(Object.keys(want.params).sort()).toEqual(['__proto__', 'await', 'constructor', 'default']);
+    for (const k of ['constructor', '__proto__', 'default', 'await']) {
+      const mine = Object.getOwnPropertyDescriptor(got.params, k)!.value as number[];
+      const theirs = Object.getOwnPropertyDescriptor(want.params, k)!.value as { data: number[] };
+      expect(mine).toEqual(theirs.data.map(Math.fround));
+    }
+    // And the closed form for `__proto__` (its gradient is 2p): p <- (1 - 2 lr) p.
     const p = Object.getOwnPropertyDescriptor(got.params, '__proto__')!.value as number[];
     for (const x of p) expect(Math.abs(x - 0.98 ** 40)).toBeLessThan(1e-5 * 0.98 ** 40);
     expect(got.log.map((row) => row['step'])).toEqual([0, 10, 20, 30, 40]);
