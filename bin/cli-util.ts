@@ -7,6 +7,13 @@ import { fileNotFound, invalidSetOverride } from '../compiler/diagnostics/constr
 /** Exit codes shared by all commands. */
 export const EXIT = { ok: 0, diagnostics: 1, usage: 2, interrupted: 130 } as const;
 
+/** The exit code for a list of diagnostics: 2 when an error is a usage error (GD9xxx: a bad flag or --set), 1 for other errors, else 0. */
+export function exitFor(diagnostics: readonly Diagnostic[]): number {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (!errors.length) return EXIT.ok;
+  return errors.some((d) => d.code.startsWith('GD9')) ? EXIT.usage : EXIT.diagnostics;
+}
+
 /** Reads a .gd file, or returns the GD9001 diagnostic. */
 export function readProgram(path: string): { text: string } | { error: Diagnostic } {
   const text = nodeFiles.readText(path);

@@ -1,7 +1,7 @@
 /** `gd check FILE...`: parse, resolve and type/shape-check programs; exit 0 clean, 1 with diagnostics, 2 on usage errors. */
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, diagnosticsJson, parseSets, printDiagnostics, readProgram } from '../cli-util.js';
+import { diagnosticsJson, exitFor, parseSets, printDiagnostics, readProgram } from '../cli-util.js';
 import { front } from '../../compiler/pipeline.js';
 import { nodeFiles } from '../../runtime/node-files.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
@@ -37,7 +37,6 @@ export default class Check extends BaseCommand {
     }
     if (flags.json) process.stdout.write(JSON.stringify(diagnosticsJson(all, sources), null, 2) + '\n');
     else printDiagnostics(all, sources);
-    const usage = all.some((d) => d.code.startsWith('GD9'));
-    process.exitCode = all.some((d) => d.severity === 'error') ? (usage ? EXIT.usage : EXIT.diagnostics) : EXIT.ok;
+    process.exitCode = exitFor(all);
   }
 }

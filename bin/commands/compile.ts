@@ -1,7 +1,7 @@
 /** `gd compile FILE --dump ast|ir|grad|opt`: print a phase's stable dump; `--emit ts [-o OUT.ts]`: a standalone TypeScript module. */
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, printDiagnostics, readWithOverrides } from '../cli-util.js';
+import { EXIT, exitFor, printDiagnostics, readWithOverrides } from '../cli-util.js';
 import { writeFileSync } from 'node:fs';
 import { dump, emitTs, front, type DumpKind } from '../../compiler/pipeline.js';
 import { nodeFiles } from '../../runtime/node-files.js';
@@ -27,7 +27,7 @@ export default class Compile extends BaseCommand {
     if (flags.emit === 'ts') {
       printDiagnostics(fr.diagnostics, fr.sources);
       if (!fr.checked) {
-        process.exitCode = EXIT.diagnostics;
+        process.exitCode = exitFor(fr.diagnostics);
         return;
       }
       const code = await emitTs(fr);
@@ -39,11 +39,11 @@ export default class Compile extends BaseCommand {
     const kind = flags.dump as DumpKind;
     if (kind !== 'ast' && !fr.checked) {
       printDiagnostics(fr.diagnostics, fr.sources);
-      process.exitCode = EXIT.diagnostics;
+      process.exitCode = exitFor(fr.diagnostics);
       return;
     }
     printDiagnostics(fr.diagnostics, fr.sources);
     process.stdout.write(dump(fr, kind) + '\n');
-    process.exitCode = fr.diagnostics.some((d) => d.severity === 'error') ? EXIT.diagnostics : EXIT.ok;
+    process.exitCode = exitFor(fr.diagnostics);
   }
 }

@@ -2,7 +2,7 @@
 import { Args, Flags } from '@oclif/core';
 import '../../runtime/std/index.js';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, printDiagnostics, readWithOverrides } from '../cli-util.js';
+import { EXIT, exitFor, printDiagnostics, readWithOverrides } from '../cli-util.js';
 import { front } from '../../compiler/pipeline.js';
 import { gradcheck } from '../../compiler/gradcheck.js';
 import { nodeFiles } from '../../runtime/node-files.js';
@@ -36,7 +36,7 @@ export default class Gradcheck extends BaseCommand {
     const fr = front(args.file, r.text, nodeFiles, { overrides: r.overrides });
     printDiagnostics(fr.diagnostics, fr.sources);
     if (!fr.checked) {
-      process.exitCode = EXIT.diagnostics;
+      process.exitCode = exitFor(fr.diagnostics);
       return;
     }
     let values: Map<string, Float64Array>;

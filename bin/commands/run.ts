@@ -1,7 +1,7 @@
 /** `gd run FILE`: check, compile and run a program on tfjs, writing a run folder; exit 0 ok, 1 diagnostics, 2 usage, 130 interrupted. */
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, diagnosticsJson, parseSets, printDiagnostics, readProgram } from '../cli-util.js';
+import { EXIT, diagnosticsJson, exitFor, parseSets, printDiagnostics, readProgram } from '../cli-util.js';
 import { compileSolve, front } from '../../compiler/pipeline.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { nodeFiles } from '../../runtime/node-files.js';
@@ -44,7 +44,7 @@ export default class Run extends BaseCommand {
     const r = readProgram(args.file);
     if ('error' in r) return fail([r.error], new Map(), EXIT.usage);
     const fr = front(args.file, r.text, nodeFiles, { overrides: sets.overrides });
-    if (!fr.checked) return fail(fr.diagnostics, fr.sources, fr.diagnostics.some((d) => d.code.startsWith('GD9')) ? EXIT.usage : EXIT.diagnostics);
+    if (!fr.checked) return fail(fr.diagnostics, fr.sources, exitFor(fr.diagnostics));
     if (!flags.json) printDiagnostics(fr.diagnostics, fr.sources); // warnings
     const checked = fr.checked;
 

@@ -61,6 +61,14 @@ describe('gd check', () => {
     expect(set.code).toBe(2);
     expect(set.stderr).toContain('GD9003');
   });
+
+  it('an unknown --set name is a usage error (exit 2, GD9004) in every command that takes --set', () => {
+    for (const cmd of [['check'], ['compile', '--emit', 'ts'], ['compile', '--dump', 'ir'], ['gradcheck'], ['run', '--quiet']]) {
+      const r = gd([...cmd, '--set', 'zz=3', 'examples/least-squares.gd']);
+      expect(r.stderr, cmd.join(' ')).toContain('GD9004');
+      expect(r.code, cmd.join(' ')).toBe(2);
+    }
+  });
 });
 
 describe('gd compile --dump ast', () => {
