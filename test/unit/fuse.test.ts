@@ -5,13 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { GraphBuilder } from '../../compiler/ir/builder.js';
 import type { Graph } from '../../compiler/ir/ir.js';
 import { evalGraph, interpret, type InterpretInputs } from '../../compiler/ir/interpret.js';
-import { randFill, randnFill } from '../../compiler/ir/rng.js';
-import { sizeOf } from '../../compiler/ir/ops.js';
 import { compileSolve, dump, front, solveItems } from '../../compiler/pipeline.js';
 import { O1_PASSES, runPasses } from '../../compiler/passes/index.js';
 import { FUSED_ATTR, fuse } from '../../compiler/passes/fuse.js';
 import { kernelsOf, materializedPairTensors, printKernels } from '../../compiler/passes/kernels.js';
 import '../../runtime/std/index.js';
+import { feedGraph } from '../helpers/feeds.js';
 
 const host = {
   readText: (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined),
@@ -170,18 +169,8 @@ function findVar(g: Graph, id: number) {
   return g.inputs.find((i) => i.var.id === id)?.var ?? g.eqns.find((e) => e.out.id === id)!.out;
 }
 
-/** Deterministic inputs (positive, about 1/n, for params and state so simplex logs are defined). */
 function feed(g: Graph): Record<string, Float64Array> {
-  const out: Record<string, Float64Array> = {};
-  g.inputs.forEach((i, k) => {
-    const n = sizeOf(i.var.shape);
-    if (i.role === 'rng') out[i.name] = Float64Array.of(1, 0);
-    else if (i.role === 'scalar') out[i.name] = Float64Array.of(0);
-    else if (i.role === 'mask') out[i.name] = new Float64Array(n).fill(1);
-    else if (i.role === 'data') out[i.name] = randnFill(3, k, n);
-    else out[i.name] = randFill(7, k, n).map((u) => (0.05 + u) / n);
-  });
-  return out;
+  return feedGraph(g);
 }
 
 const dir = fileURLToPath(new URL('../../examples/', import.meta.url));

@@ -7,10 +7,9 @@ import { front, solveItems, compileSolve } from '../../compiler/pipeline.js';
 import { lowerObjective } from '../../compiler/ir/lower.js';
 import { grad } from '../../compiler/autodiff/reverse.js';
 import { interpret } from '../../compiler/ir/interpret.js';
-import { randnFill, randFill } from '../../compiler/ir/rng.js';
-import { sizeOf } from '../../compiler/ir/ops.js';
 import { runPasses } from '../../compiler/passes/index.js';
 import type { Graph } from '../../compiler/ir/ir.js';
+import { feedGraph } from '../helpers/feeds.js';
 
 const dir = fileURLToPath(new URL('../../examples/', import.meta.url));
 const host = {
@@ -19,19 +18,8 @@ const host = {
   size: (p: string) => (existsSync(p) ? statSync(p).size : undefined),
 };
 
-/** Deterministic values for every input of a graph (positive where a log may read them). */
 function feed(g: Graph): Record<string, Float64Array> {
-  const out: Record<string, Float64Array> = {};
-  g.inputs.forEach((i, k) => {
-    const n = sizeOf(i.var.shape);
-    if (i.role === 'rng') out[i.name] = Float64Array.of(1, 0);
-    else if (i.role === 'scalar') out[i.name] = Float64Array.of(0);
-    else if (i.role === 'mask') out[i.name] = new Float64Array(n).fill(1);
-    else if (i.role === 'data') out[i.name] = randnFill(3, k, n);
-    // Params and state positive and summing to about 1, so simplex/positive-domain logs are defined.
-    else out[i.name] = randFill(7, k, n).map((u) => (0.05 + u) / n);
-  });
-  return out;
+  return feedGraph(g);
 }
 
 const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.gd')) : [];

@@ -4,12 +4,11 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Graph } from '../../compiler/ir/ir.js';
 import { evalGraph } from '../../compiler/ir/interpret.js';
-import { randFill, randnFill } from '../../compiler/ir/rng.js';
-import { sizeOf } from '../../compiler/ir/ops.js';
 import { compileSolve, front, solveItems } from '../../compiler/pipeline.js';
 import { kernelsOf } from '../../compiler/passes/kernels.js';
 import { compileKernelJs } from '../../compiler/backends/kernel-js.js';
 import '../../runtime/std/index.js';
+import { feedGraph } from '../helpers/feeds.js';
 
 const host = {
   readText: (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined),
@@ -18,16 +17,7 @@ const host = {
 };
 
 function feed(g: Graph): Record<string, Float64Array> {
-  const out: Record<string, Float64Array> = {};
-  g.inputs.forEach((i, k) => {
-    const n = sizeOf(i.var.shape);
-    if (i.role === 'rng') out[i.name] = Float64Array.of(1, 0);
-    else if (i.role === 'scalar') out[i.name] = Float64Array.of(0);
-    else if (i.role === 'mask') out[i.name] = new Float64Array(n).fill(1);
-    else if (i.role === 'data' || i.role === 'particles') out[i.name] = randnFill(3, k, n);
-    else out[i.name] = randFill(7, k, n).map((u) => (0.05 + u) / n);
-  });
-  return out;
+  return feedGraph(g, { normalParticles: true });
 }
 
 /** Checks every compilable fused kernel of the step against the interpreter; returns how many were checked. */
