@@ -135,7 +135,10 @@ const OFF_WHEN_ZERO = new Set(['noise', 'weight_decay', 'momentum']);
 export function buildStep(checked: CheckedProgram, item: PlanItem & { kind: 'solve' }, opts: BuildStepOptions = {}): StepProgram {
   const stmt = item.stmt;
   const lowerOpts = opts.dataShapes ? { shapes: opts.dataShapes } : {};
-  const low = lowerObjective(checked, stmt, lowerOpts);
+  // `state: dense`: the step takes whole `per` tables and gathers the batch rows in-graph, so the method
+  // updates every row (zero gradient outside the batch) and its state is whole; lazy steps see the rows only.
+  const wholeRows = stateRows(stmt.method) === 'dense' ? densePerTargets(checked, stmt, opts.dataShapes) : [];
+  const low = lowerObjective(checked, stmt, wholeRows.length > 0 ? { ...lowerOpts, wholeRows } : lowerOpts);
   const b = low.builder;
   const t = b.input('t', [], 'scalar');
   const expr = (e: A.Expr): Var => lowerExpr(checked, e, b, lowerOpts);
@@ -215,6 +218,15 @@ function targetGeometries(targets: readonly A.Target[]): { ann: A.GeometryAnn | 
   // wherever it is written, so it covers every target in `over` order; a target's own annotation wins.
   const group = targets.find((t) => t.geometry?.name.name === 'layerwise')?.geometry ?? null;
   return targets.map((t, i) => (group && (!t.geometry || t.geometry === group) ? { ann: group, layer: i } : { ann: t.geometry }));
+}
+
+/** The solve's `per` targets fed as batch rows (their data is batched), which `state: dense` feeds whole. */
+function densePerTargets(checked: CheckedProgram, stmt: A.SolveStmt, shapes: Readonly<Record<string, Shape>> | undefined): string[] {
+  return stmt.targets
+    .map((t) => checked.symbols.get(t.name.name))
+    .filter((sym): sym is Sym & { kind: 'param' } => sym?.kind === 'param' && sym.per !== null)
+    .filter((sym) => shapes?.[sym.name] !== undefined && shapes[sym.name]![0] !== sym.shape[0])
+    .map((sym) => sym.name);
 }
 
 /** `state: lazy | dense` for a `per` param's optimizer state (lazy by default, PAPERS.md std.semiamortized). */

@@ -247,6 +247,13 @@ export class State {
     return r;
   }
 
+  /** The `<param>.rows` input of a `state: dense` step: the current minibatch's row indices as floats [batch]. */
+  rowNumbers(name: string, batch: { readonly batch: number; rowsOf(): Int32Array }): tf.Tensor {
+    const r = tf.tensor1d(Float32Array.from(batch.rowsOf()), 'float32');
+    this.gathered.set(`\u0000rowNumbers:${name}`, r);
+    return r;
+  }
+
   /** Starts a solve: fresh optimizer state (as a new torch optimizer would). */
   startSolve(slots: readonly (readonly [string, readonly number[], number])[]): void {
     for (const s of this.slots.values()) s.dispose();

@@ -483,6 +483,13 @@ function buildFeeds(ctx: LoopContext, g: Graph, t: number): StepFeeds {
       case 'rng':
         feeds.set(inp.name, { shape: [2], data: Float32Array.of(ctx.opts.seed, st.globalStep) });
         continue;
+      case 'rows': {
+        // `state: dense`: the step gathers the batch rows of the whole `<param>` table itself.
+        const b = batcherOf(ctx, inp.name.slice(0, inp.name.lastIndexOf('.')));
+        if (!b) throw new InternalError(`no minibatch for graph input '${inp.name}'`);
+        feeds.set(inp.name, { shape: [b.batch], data: Float32Array.from(b.rowsOf()) });
+        continue;
+      }
     }
     if (!full) throw new InternalError(`no value for graph input '${inp.name}' (${inp.role})`);
     const b = batcherOf(ctx, ownerOf(inp));
@@ -557,12 +564,6 @@ async function observe(ctx: LoopContext, ex: GraphExecutor, sp: StepProgram, t: 
 
 async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl: Controls, resume: Checkpoint | null): Promise<{ name: string; value: number }> {
   const { st, opts } = ctx;
-  // Dense row state for `per` params (every row's moments decay each step, as torch's dense Adam) is
-  // accepted by the checker but not executed yet: say so instead of silently running the lazy update.
-  if (sp.state.some((slot) => slot.rows === 'dense')) {
-    const opt = item.stmt.method.args.find((a) => a.name?.name === 'state');
-    fail(runtimeUnsupported("'state: dense' for per-example params (use the default 'state: lazy')", opt?.span ?? item.stmt.method.span));
-  }
   // A new solve starts with fresh optimizer state (as a new torch optimizer would); a resumed one restores it.
   for (const s of st.slots.values()) s.dispose();
   st.slots.clear();

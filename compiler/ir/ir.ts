@@ -34,9 +34,11 @@ export interface Eqn {
  * - data: a data tensor (the current minibatch when batched);
  * - state: optimizer state (momentum buffers, Adam moments), named `<param>.<slot>`;
  * - scalar: a run-time scalar such as the step counter `t` or a `--set` override kept as a uniform;
- * - rng: the RNG key for this step (counter-based; shape [2]: seed, step).
+ * - rng: the RNG key for this step (counter-based; shape [2]: seed, step);
+ * - rows: the row indices (as floats, [batch]) of the current minibatch of a `per` param whose step takes
+ *   the whole table (`state: dense`), named `<param>.rows`.
  */
-export type InputRole = 'param' | 'particles' | 'data' | 'state' | 'scalar' | 'rng' | 'mask';
+export type InputRole = 'param' | 'particles' | 'data' | 'state' | 'scalar' | 'rng' | 'mask' | 'rows';
 
 export interface Input {
   readonly var: Var;

@@ -10,6 +10,7 @@ import { CONST_NAMES, checkedConst, evalConst } from '../check/eval-const.js';
 import { InternalError } from '../diagnostics/internal-error.js';
 import { isSchedule, SCHEDULES } from '../methods/schedules.js';
 import { batchGraph } from './batch.js';
+import { gatherBatchRows } from './batch-rows.js';
 import { GraphBuilder } from './builder.js';
 import type { Graph, InputRole, Shape, Var } from './ir.js';
 import { sameShape, sizeOf } from './ops.js';
@@ -20,6 +21,13 @@ export interface LowerOptions {
    * and `per B` params. Every other shape is derived by the builder from these, never from checked.shapes.
    */
   readonly shapes?: Readonly<Record<string, Shape>>;
+  /**
+   * `per` params whose step updates the whole table (`state: dense`): the graph input is the whole param
+   * (declared shape) and every read sees its minibatch rows, selected in-graph by the input `<param>.rows`
+   * (role 'rows', shape [batch]; ir/batch-rows.ts), so the gradient is the whole table's, zero outside
+   * the batch. Their `shapes` entry gives the batch shape.
+   */
+  readonly wholeRows?: readonly string[];
 }
 
 export interface LowerEnv extends LowerOptions {
@@ -53,6 +61,8 @@ export interface LoweredObjective {
 
 /** Lets lowered per builder, so one graph computes each let once however often it is used. */
 const letCaches = new WeakMap<GraphBuilder, Map<string, Var>>();
+/** The batch-row views of `wholeRows` params per builder, so every read shares one selection. */
+const rowViews = new WeakMap<GraphBuilder, Map<string, Var>>();
 
 /** FNV-1a, for stable per-site rng stream ids. */
 function hash32(s: string): number {
@@ -111,8 +121,29 @@ class ExprLowering {
   // ── names ────────────────────────────────────────────────────────────────
 
   symbolInput(sym: Sym): Var {
+    if (this.opts.wholeRows?.includes(sym.name)) return this.batchRowView(sym);
     const shape = this.opts.shapes?.[sym.name] ?? (sym as { shape: Shape }).shape;
     return this.b.input(sym.name, shape, roleOf(sym));
+  }
+
+  /** The input a solve updates: the whole table for `wholeRows` params, else what reads see. */
+  targetInput(sym: Sym): Var {
+    if (this.opts.wholeRows?.includes(sym.name)) return this.b.input(sym.name, (sym as { shape: Shape }).shape, roleOf(sym));
+    return this.symbolInput(sym);
+  }
+
+  /** A `wholeRows` param as read: its minibatch rows, selected from the whole table by `<name>.rows`. */
+  batchRowView(sym: Sym): Var {
+    let views = rowViews.get(this.b);
+    if (!views) rowViews.set(this.b, (views = new Map()));
+    const hit = views.get(sym.name);
+    if (hit) return hit;
+    const batch = this.opts.shapes?.[sym.name]?.[0];
+    if (batch === undefined) throw new InternalError(`'${sym.name}' is fed whole but has no batch shape`);
+    const rows = this.b.input(`${sym.name}.rows`, [batch], 'rows');
+    const v = gatherBatchRows(this.b, this.targetInput(sym), rows);
+    views.set(sym.name, v);
+    return v;
   }
 
   /** The symbol a name refers to (the checker's resolution, else the global of that name). */
@@ -671,7 +702,7 @@ export function lowerObjective(checked: CheckedProgram, solve: A.SolveStmt, opts
   const targets = solve.targets.map((t) => {
     const sym = low.symOf(t.name);
     if (!sym || (sym.kind !== 'param' && sym.kind !== 'particles')) throw new InternalError(`target '${t.name.name}' is not a param or particles`);
-    return { name: sym.name, role: sym.kind, var: low.symbolInput(sym) };
+    return { name: sym.name, role: sym.kind, var: low.targetInput(sym) };
   });
   const objective = low.expr(solve.objective, new Map());
   if (objective.shape.length !== 0) throw new InternalError(`objective of shape [${objective.shape.join(',')}]`);

@@ -94,6 +94,12 @@ export function emitUnformatted(input: EmitInput): string {
       }
       case 'rng':
         return atInit ? '[seed, 0]' : '[this.seed, this.globalStep]';
+      case 'rows': {
+        // `state: dense`: the step gathers the batch rows of the whole `<param>` table itself.
+        const b = atInit ? null : batchOf(inp.name.slice(0, inp.name.lastIndexOf('.')));
+        if (!b) throw new InternalError(`emit: no minibatch for graph input '${inp.name}'`);
+        return `s.rowNumbers(${str(inp.name)}, this.batchers[${b.group}]!)`;
+      }
     }
     const b = atInit ? null : batchOf(owner);
     if (b && fullRows === b.rows && inp.var.shape[0] === b.batch && b.rows !== b.batch) {
