@@ -27,6 +27,11 @@ export interface MethodInfo {
   readonly doc: string;
   /** The method's own options; SHARED_OPTIONS are accepted too (by name only). */
   readonly options: readonly OptionSpec[];
+  /**
+   * Options needed once per target, in `over` order: `<prefix><i>` for target i, else `fallback` (std.dsgd:
+   * `L<i>` or `lr`). The checker reports a target with neither (GD3024); `what` names the option in it.
+   */
+  readonly perTarget?: { readonly prefix: string; readonly fallback: string; readonly what: string };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   invalidArgument,
   invalidPruneAmount,
   layerwiseArity,
+  missingBlockOption,
   missingMethodOption,
   missingStepCount,
   nonPositiveInterval,
@@ -128,6 +129,7 @@ export function checkSolve(st: State, s: A.SolveStmt, phase: string | null): voi
     if (sym && t.geometry && !checkGeometry(st, t.geometry, sym, s.targets.length)) ok = false;
   }
   if (!checkMethod(st, s.method, targets, locals)) ok = false;
+  else if (!checkPerTargetOptions(st, s)) ok = false;
 
   // Run control.
   let steps: StepSpec | null = null;
@@ -522,6 +524,24 @@ function checkMethod(st: State, m: A.MethodAnn, targets: readonly TargetSym[], l
       }
     }
   }
+  return ok;
+}
+
+/** A method with one option per target (MethodInfo.perTarget): every target needs its option or the fallback. */
+function checkPerTargetOptions(st: State, s: A.SolveStmt): boolean {
+  const info = findMethod(s.method.name.name, st.uses);
+  const per = info?.perTarget;
+  if (!info || !per) return true;
+  let pos = 0;
+  const given = new Set(s.method.args.map((a) => a.name?.name ?? info.options[pos++]?.name));
+  if (given.has(per.fallback)) return true;
+  let ok = true;
+  s.targets.forEach((t, i) => {
+    const option = `${per.prefix}${i + 1}`;
+    if (given.has(option)) return;
+    diag(st, missingBlockOption(info.name, i + 1, t.name.name, option, per.fallback, per.what, t.name.span, s.method.span));
+    ok = false;
+  });
   return ok;
 }
 

@@ -86,6 +86,7 @@ export const CODES = {
   GD3021: { title: 'objective-depends-on-nothing' },
   GD3022: { title: 'init-target-not-param' },
   GD3023: { title: 'invalid-batch-size' },
+  GD3024: { title: 'missing-block-option' },
 
   // ── GD4xxx: data and runtime ─────────────────────────────────────────────
   GD4001: { title: 'data-file-not-found' },

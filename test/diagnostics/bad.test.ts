@@ -12,6 +12,8 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../../compiler/diag
 import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
 import { CODES } from '../../compiler/diagnostics/codes.js';
 import { refreshedDoc } from './update-diagnostics-doc.js';
+// Bad programs may `use std.*` (e.g. std.dsgd's per-block options); the modules register on import.
+import '../../runtime/std/index.js';
 
 const root = import.meta.dirname;
 const files = readdirSync(join(root, 'bad'))

@@ -303,3 +303,23 @@ export function initTargetNotParam(name: string, kind: string, span: Span): Diag
 export function invalidBatchSize(message: string, span: Span): Diagnostic {
   return makeDiagnostic('GD3023', span, message, { help: 'write e.g. `batch 64`, at most the number of rows' });
 }
+
+/**
+ * GD3024: a method that takes one option per target (std.dsgd's `L<i>`, in `over` order) has neither that
+ * option nor its fallback for one block; the span is the block's target in `over`.
+ */
+export function missingBlockOption(
+  method: string,
+  block: number,
+  target: string,
+  option: string,
+  fallback: string,
+  what: string,
+  span: Span,
+  methodSpan: Span,
+): Diagnostic {
+  return makeDiagnostic('GD3024', span, `block ${block} ('${target}') of ${method} has no ${what}: neither '${option}' nor '${fallback}' is given`, {
+    notes: [{ message: `${method} takes the ${what} of block i as \`L<i>\`, in the order of \`over\``, span: methodSpan }],
+    help: `add \`${option}: ...\` (the ${what} of '${target}') to ${method}(...), or \`${fallback}: ...\` to take 1/${fallback} as the ${what} of every block without one`,
+  });
+}

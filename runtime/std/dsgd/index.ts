@@ -14,6 +14,8 @@ registerModule('std.dsgd', {
     {
       name: 'dsgd_bounds',
       doc: 'duality-structure GD with per-block smoothness bounds: the block with the largest |g_i|_*^2/(2 L_i) steps by rho_i(g_i)/L_i',
+      // Every block needs L<i> or lr: the checker reports a block with neither (GD3024).
+      perTarget: { prefix: 'L', fallback: 'lr', what: 'smoothness bound' },
       options: [
         ...Array.from({ length: MAX_BLOCKS }, (_, i) => scalar(`L${i + 1}`, `smoothness bound of the ${i + 1}th target block (default 1/lr)`)),
         scalar('lr', 'fallback: L_i = 1/lr for blocks without a bound'),

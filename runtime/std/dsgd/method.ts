@@ -12,13 +12,13 @@ import { InternalError } from '../../../compiler/diagnostics/internal-error.js';
 /** How many per-block bound options (L1 ... L8) the method accepts: the blocks of one solve. */
 export const MAX_BLOCKS = 8;
 
-/** L_i: the block's option `L<i+1>`, else 1/lr; the checker cannot require a count that depends on `over`. */
+/** L_i: the block's option `L<i+1>`, else 1/lr (the checker has required one of them for every block: GD3024). */
 function blockBound(env: MethodEnv, i: number): Var {
   const L = env.option(`L${i + 1}`);
   if (L) return L;
   const lr = env.option('lr');
   if (lr) return env.b.div(1, lr);
-  throw new InternalError(`dsgd_bounds: block ${i + 1} has neither L${i + 1} nor lr (documented in docs/std/dsgd.md)`);
+  throw new InternalError(`dsgd_bounds: block ${i + 1} has neither L${i + 1} nor lr (the checker reports GD3024)`);
 }
 
 export const dsgdBounds: MethodRule = {
