@@ -65,6 +65,17 @@ export interface RunOptions {
   readonly host?: CompilerHost;
   /** Name recorded in run.json (default: the program's file name). */
   readonly programName?: string;
+  /**
+   * Activates the tfjs backend in place of selectBackend(backend) and returns its name: the browser
+   * playground loads webgpu/webgl/wasm/cpu itself (its loaders differ from Node's).
+   */
+  readonly activateBackend?: () => Promise<string>;
+  /**
+   * How the step loop shares the thread: after `sliceMs` of steps it awaits `yield()` (default: 50 ms,
+   * then setImmediate, so SIGINT and piped output get through). The playground yields to the next
+   * animation frame every ~12 ms, so the page repaints and handles input while a program runs.
+   */
+  readonly pacing?: { readonly sliceMs: number; readonly yield: () => Promise<void> };
 }
 
 export interface RunResult {
@@ -199,7 +210,7 @@ export async function runProgram(checked: CheckedProgram, opts: RunOptions): Pro
   });
 
   try {
-    backendName = (await selectBackend(opts.backend)).name;
+    backendName = opts.activateBackend ? await opts.activateBackend() : (await selectBackend(opts.backend)).name;
     folder = opts.outDir === null ? null : new RunFolder(opts.outDir);
     const resume = opts.resumeFrom ? readCheckpoint(opts.resumeFrom) : null;
     if (resume) {
@@ -619,8 +630,8 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
     while (total === null || st.t < total) {
       // The step loop runs on microtasks only; yielding to the event loop now and then lets signal
       // handlers (SIGINT -> abort) and piped stdout writes through.
-      if (Date.now() - lastYield > 50) {
-        await new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
+      if (Date.now() - lastYield > (opts.pacing?.sliceMs ?? 50)) {
+        await (opts.pacing?.yield() ?? new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0))));
         lastYield = Date.now();
       }
       if (opts.signal?.aborted) {
