@@ -61,3 +61,36 @@ export function gaussianKl(mu: readonly number[], C: M, S: M): number {
   const quad = mu.reduce((s, v, i) => s + v * Smu[i]!, 0);
   return 0.5 * (tr + quad - d + logdetSpd(S) - logdetSpd(C));
 }
+
+/** Eigenvalues of a symmetric matrix by cyclic Jacobi rotations (float64, ascending). */
+export function symmetricEigenvalues(a: M): number[] {
+  const n = a.length;
+  const A = a.map((r) => [...r]);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += A[p]![q]! ** 2;
+    if (off < 1e-30) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        if (A[p]![q]! === 0) continue;
+        const theta = (A[q]![q]! - A[p]![p]!) / (2 * A[p]![q]!);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = A[k]![p]!;
+          const akq = A[k]![q]!;
+          A[k]![p] = c * akp - s * akq;
+          A[k]![q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = A[p]![k]!;
+          const aqk = A[q]![k]!;
+          A[p]![k] = c * apk - s * aqk;
+          A[q]![k] = s * apk + c * aqk;
+        }
+      }
+    }
+  }
+  return A.map((r, i) => r[i]!).sort((x, y) => x - y);
+}
