@@ -1,0 +1,117 @@
+/**
+ * Vectorized float32 exp and log (f32x4) as binaryen IR: Cephes' expf/logf range reductions and
+ * minimax polynomials, with the IEEE edge cases (0, denormals, ±inf, NaN, negative logs) handled by
+ * lane selects. test/backends/wasm-simd.test.ts measures their error against Math.exp/Math.log.
+ */
+import type binaryen from 'binaryen';
+
+/** A binaryen module under construction. */
+type Module = binaryen.Module;
+
+/** binaryen's ExpressionRef (a number) under a local name: an expression tree node. */
+export type Ref = number;
+
+/**
+ * Where generated code goes: `m` builds expressions, `stmts` collects statements in order, and
+ * `tmp` stores an expression in a fresh v128 local (returning a getter), so a value used several
+ * times is computed once.
+ */
+export interface SimdEmitter {
+  readonly m: Module;
+  readonly stmts: Ref[];
+  tmp(e: Ref): () => Ref;
+}
+
+const f32Bits = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0]!;
+
+/** An f32x4 constant with the same value in every lane. */
+export function f4(m: Module, x: number): Ref {
+  const b = f32Bits(x);
+  return i4(m, b | 0);
+}
+
+/** An i32x4 constant with the same value in every lane. */
+export function i4(m: Module, x: number): Ref {
+  const bytes = new Uint8Array(16);
+  const v = new DataView(bytes.buffer);
+  for (let l = 0; l < 4; l++) v.setInt32(4 * l, x, true);
+  return m.v128.const(bytes);
+}
+
+/** Horner evaluation c[0]·x^(k-1) + … + c[k-1] with f32x4 mul/add. */
+function horner(m: Module, x: () => Ref, c: readonly number[]): Ref {
+  let acc = f4(m, c[0]!);
+  for (let k = 1; k < c.length; k++) acc = m.f32x4.add(m.f32x4.mul(acc, x()), f4(m, c[k]!));
+  return acc;
+}
+
+// Cephes expf: exp(x) = 2^n · exp(r), n = round(x / ln 2), r = x − n·ln 2 in two parts (Cody–Waite:
+// C1 has 9 significant bits, so n·C1 is exact for |n| ≤ 150), exp(r) ≈ 1 + r + r²·P(r) on |r| ≤ ln2/2.
+const LOG2E = 1.44269504088896341;
+const EXP_C1 = 0.693359375;
+const EXP_C2 = -2.12194440e-4;
+const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+/** Inputs are clamped to [EXP_LO, EXP_HI]: exp(-104) rounds to +0 in float32 and exp(89) to +inf, so the clamp changes no result. */
+const EXP_LO = -104;
+const EXP_HI = 89;
+
+/** 1.5·2^23: adding it rounds a float in (−2^22, 2^22) to an integer (nearest, ties to even) held in the low mantissa bits. */
+const ROUND_MAGIC = 12582912;
+
+/**
+ * e^x lane by lane. The clamp uses pmin/pmax (one instruction each) with the operand order that
+ * keeps a NaN lane NaN; ±inf land on the clamp bounds and give +inf / +0. n = round(x·log2 e) comes
+ * from the magic-number addition (its bits minus the magic's bits are n). 2^n is applied as two
+ * factors 2^⌊n/2⌋ · 2^(n−⌊n/2⌋), each a normal float for n in [−150, 128], so results in the
+ * denormal range are rounded once, correctly.
+ */
+export function exp4(s: SimdEmitter, x: Ref): Ref {
+  const { m } = s;
+  // pmax(a, b) = a < b ? b : a and pmin(a, b) = b < a ? b : a: with x first, a NaN x is returned.
+  const xc = s.tmp(m.f32x4.pmin(m.f32x4.pmax(x, f4(m, EXP_LO)), f4(m, EXP_HI)));
+  const t = s.tmp(m.f32x4.add(m.f32x4.mul(xc(), f4(m, LOG2E)), f4(m, ROUND_MAGIC)));
+  const fx = s.tmp(m.f32x4.sub(t(), f4(m, ROUND_MAGIC)));
+  const r = s.tmp(m.f32x4.sub(m.f32x4.sub(xc(), m.f32x4.mul(fx(), f4(m, EXP_C1))), m.f32x4.mul(fx(), f4(m, EXP_C2))));
+  const z = s.tmp(m.f32x4.mul(r(), r()));
+  // y = P(r)·r² + r + 1
+  const y = m.f32x4.add(m.f32x4.add(m.f32x4.mul(horner(m, r, EXP_P), z()), r()), f4(m, 1));
+  const n = s.tmp(m.i32x4.sub(t(), i4(m, f32Bits(ROUND_MAGIC))));
+  const n1 = s.tmp(m.i32x4.shr_s(n(), m.i32.const(1)));
+  const n2 = m.i32x4.sub(n(), n1());
+  const pow2 = (k: Ref) => m.i32x4.shl(m.i32x4.add(k, i4(m, 127)), m.i32.const(23));
+  return m.f32x4.mul(m.f32x4.mul(y, pow2(n1())), pow2(n2));
+}
+
+// Cephes logf: x = 2^e · f with f in [√½, √2), log x = e·ln 2 + log1p(f − 1) with log1p(u) ≈ u − u²/2 + u³·P(u).
+const SQRTHF = 0.707106781186547524;
+const LOG_P = [7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1];
+const MIN_NORMAL = 1.1754943508222875e-38;
+
+/**
+ * Natural log lane by lane: +0/−0 → −inf, negative or NaN → NaN, +inf → +inf; denormals are scaled
+ * by 2^23 before the exponent is read, so they get full relative accuracy too.
+ */
+export function log4(s: SimdEmitter, x: Ref): Ref {
+  const { m } = s;
+  const xin = s.tmp(x);
+  const small = s.tmp(m.f32x4.lt(xin(), f4(m, MIN_NORMAL)));
+  const xs = s.tmp(m.v128.bitselect(m.f32x4.mul(xin(), f4(m, 8388608)), xin(), small()));
+  // Exponent (bias 126, so f = mantissa·2^-1 lies in [0.5, 1)), less 23 for the denormals just scaled.
+  const e0 = m.i32x4.sub(m.i32x4.shr_u(xs(), m.i32.const(23)), i4(m, 126));
+  const e1 = m.i32x4.sub(e0, m.v128.and(small(), i4(m, 23)));
+  const f = s.tmp(m.v128.or(m.v128.and(xs(), i4(m, 0x007fffff)), i4(m, 0x3f000000)));
+  // f < √½: use 2f − 1 and e − 1 (the mask is all ones, i.e. −1 as an integer).
+  const lt = s.tmp(m.f32x4.lt(f(), f4(m, SQRTHF)));
+  const e = s.tmp(m.f32x4.convert_i32x4_s(m.i32x4.add(e1, lt())));
+  const u = s.tmp(m.f32x4.sub(m.f32x4.add(f(), m.v128.and(f(), lt())), f4(m, 1)));
+  const z = s.tmp(m.f32x4.mul(u(), u()));
+  let y = m.f32x4.mul(m.f32x4.mul(horner(m, u, LOG_P), u()), z());
+  y = m.f32x4.add(y, m.f32x4.mul(e(), f4(m, -2.12194440e-4)));
+  y = m.f32x4.sub(y, m.f32x4.mul(z(), f4(m, 0.5)));
+  const res = m.f32x4.add(m.f32x4.add(u(), y), m.f32x4.mul(e(), f4(m, 0.693359375)));
+  // Edge lanes, last one wins: +inf → +inf; 0 → −inf; negative or NaN → NaN.
+  const withInf = m.v128.bitselect(f4(m, Infinity), res, m.f32x4.eq(xin(), f4(m, Infinity)));
+  const withZero = m.v128.bitselect(f4(m, -Infinity), withInf, m.f32x4.eq(xin(), f4(m, 0)));
+  const bad = m.v128.or(m.f32x4.lt(xin(), f4(m, 0)), m.f32x4.ne(xin(), xin()));
+  return m.v128.bitselect(f4(m, NaN), withZero, bad);
+}

@@ -1,0 +1,193 @@
+/**
+ * Runs qualifying fused kernels as generated WebAssembly SIMD modules (compiler/backends/wasm/) on
+ * tfjs-wasm's own heap: each module imports the backend's WebAssembly.Memory, reads its inputs where
+ * tfjs keeps them and writes into tensors allocated by the backend, so nothing is copied.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Graph } from '../../compiler/ir/ir.js';
+import { kernelsOf, type Kernel } from '../../compiler/passes/kernels.js';
+import { emitWasmKernel, planWasmKernel, type Binaryen, type WasmKernelPlan } from '../../compiler/backends/wasm/kernel-wasm.js';
+import { sizeOf } from '../../compiler/ir/ops.js';
+import type { FusedRunner } from '../executor.js';
+import { jsFusedRunners } from '../fused/js-kernels.js';
+
+/**
+ * Below this many elements op-by-op tfjs-wasm is already cheap and a module's call overhead (and
+ * the second binaryen takes to load) does not pay; measured on mirror-simplex-1m (docs/benchmarks.md).
+ */
+export const MIN_WASM_SPACE = 1 << 16;
+
+export interface WasmFusedOptions {
+  readonly minSpace: number;
+  /** Merge independent kernels over the same space into one pass (their shared reads are loaded once). */
+  readonly merge: boolean;
+}
+
+const DEFAULTS: WasmFusedOptions = { minSpace: MIN_WASM_SPACE, merge: true };
+
+let binaryen: Binaryen | null = null;
+
+/**
+ * Loads binaryen (one to a few seconds: the runtime does it only when some kernel qualifies, see
+ * prepareWasmKernels). `load` replaces the plain import where a loader hook would make it slow
+ * (bench/gd-side.ts under tsx, which rewrites the 15 MB module on every start).
+ */
+export async function loadWasmKernelCompiler(load: () => Promise<{ default: Binaryen }> = () => import('binaryen')): Promise<void> {
+  binaryen ??= (await load()).default;
+}
+
+/** Whether binaryen is loaded (WASM kernels are built only then). */
+export function wasmKernelCompilerLoaded(): boolean {
+  return binaryen !== null;
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm a kernel call needs (not in its public typings). */
+interface WasmBackendInternals {
+  readonly wasm: { readonly asm?: { readonly memory?: WebAssembly.Memory } };
+  readonly dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+}
+
+/** The active backend when it is tfjs-wasm with an exported memory, else null. */
+function wasmBackend(): { backend: WasmBackendInternals; memory: WebAssembly.Memory } | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const backend = tf.backend() as unknown as WasmBackendInternals;
+  const memory = backend.wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? { backend, memory } : null;
+}
+
+/** Upstream sets of every equation (bitsets over equation indices), for the independence test of merged kernels. */
+function upstreamSets(g: Graph): Uint32Array[] {
+  const n = g.eqns.length;
+  const words = (n + 31) >>> 5;
+  const producer = new Map<number, number>();
+  g.eqns.forEach((e, i) => producer.set(e.out.id, i));
+  const up: Uint32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = new Uint32Array(words);
+    for (const v of g.eqns[i]!.inputs) {
+      const p = producer.get(v.id);
+      if (p === undefined) continue;
+      for (let w = 0; w < words; w++) b[w]! |= up[p]![w]!;
+      b[p >>> 5]! |= 1 << (p & 31);
+    }
+    up.push(b);
+  }
+  return up;
+}
+
+interface Group {
+  readonly kernels: Kernel[];
+  readonly plan: WasmKernelPlan;
+}
+
+/**
+ * The kernels of `g` to run as WASM modules, grouped: every fused kernel over at least `minSpace`
+ * points that the backend can compile, with independent kernels over the same space merged (in the
+ * mirror step the objective's dot(c, p) and the gradient pass both read p and c: one pass instead of
+ * two). Pure planning, no binaryen.
+ */
+export function wasmKernelGroups(g: Graph, opts: WasmFusedOptions = DEFAULTS, exclude: ReadonlySet<number> = new Set()): Group[] {
+  const up = opts.merge ? upstreamSets(g) : [];
+  const dependsOn = (a: readonly number[], b: readonly number[]) => a.some((i) => b.some((j) => (up[i]![j >>> 5]! & (1 << (j & 31))) !== 0));
+  const groups: Group[] = [];
+  for (const k of kernelsOf(g)) {
+    if (!k.fused || sizeOf(k.space) < opts.minSpace || k.eqns.some((i) => exclude.has(i))) continue;
+    const alone = planWasmKernel(g, [k]);
+    if (!alone) continue;
+    let merged = false;
+    if (opts.merge) {
+      for (let n = 0; n < groups.length && !merged; n++) {
+        const gr = groups[n]!;
+        if (gr.plan.size !== alone.size) continue;
+        const members = gr.plan.eqns;
+        if (dependsOn(k.eqns, members) || dependsOn(members, k.eqns)) continue;
+        const plan = planWasmKernel(g, [...gr.kernels, k]);
+        if (!plan || placement(g, plan) === null) continue;
+        groups[n] = { kernels: [...gr.kernels, k], plan };
+        merged = true;
+      }
+    }
+    if (!merged) groups.push({ kernels: [k], plan: alone });
+  }
+  return groups.filter((gr) => placement(g, gr.plan) !== null);
+}
+
+/**
+ * Where a group runs: just before the equation after its last read's producer, provided every
+ * outside reader of its writes comes at or after that point. Null when no such point exists.
+ * Constants count as ready from the start (the executor uploads them on demand).
+ */
+function placement(g: Graph, plan: WasmKernelPlan): number | null {
+  const index = new Map<number, number>();
+  g.eqns.forEach((e, i) => index.set(e.out.id, i));
+  const constIds = new Set(g.eqns.filter((e) => e.op === 'const').map((e) => e.out.id));
+  const members = new Set(plan.eqns);
+  const at = Math.max(-1, ...plan.reads.map((id) => (constIds.has(id) ? -1 : (index.get(id) ?? -1)))) + 1;
+  for (const [i, e] of g.eqns.entries()) {
+    if (members.has(i) || i >= at) continue;
+    if (e.inputs.some((v) => plan.writes.includes(v.id))) return null;
+  }
+  // A graph output written by the group is read after every equation, which is fine.
+  return at;
+}
+
+/** Instances per (module, memory): a backend re-initialized by a test gets a new memory. */
+interface Compiled {
+  readonly module: WebAssembly.Module;
+  instance: { memory: WebAssembly.Memory; fn: (...addrs: number[]) => void } | null;
+}
+
+/**
+ * The runners for a graph on tfjs-wasm: WASM kernels for the qualifying groups (when binaryen is
+ * loaded), plus the JS pairwise runners of runtime/fused/js-kernels.ts for kernels the WASM
+ * backend does not take. Without binaryen or off tfjs-wasm: the JS runners alone.
+ */
+export function wasmFusedRunners(g: Graph, opts: WasmFusedOptions = DEFAULTS): FusedRunner[] {
+  const js = jsFusedRunners(g);
+  const bn = binaryen;
+  const heap = wasmBackend();
+  if (!bn || !heap) return js;
+  const taken = new Set(js.flatMap((r) => [...r.members]));
+  const runners: FusedRunner[] = [...js];
+  // Runners of one graph must not read each other's writes before they exist: placement() puts each
+  // group after its reads' producers, and independent groups never read one another.
+  for (const gr of wasmKernelGroups(g, opts, taken)) {
+    const at = placement(g, gr.plan);
+    if (at === null) continue;
+    const compiled: Compiled = { module: new WebAssembly.Module(emitWasmKernel(bn, g, gr.plan) as Uint8Array<ArrayBuffer>), instance: null };
+    const plan = gr.plan;
+    runners.push({
+      members: new Set(plan.eqns),
+      at,
+      run: (read) => runGroup(compiled, plan, read),
+    });
+  }
+  return runners;
+}
+
+/** Calls a compiled group on the current tensors: outputs are fresh backend tensors (tracked by the caller's tf.tidy). */
+function runGroup(c: Compiled, plan: WasmKernelPlan, read: (id: number) => tf.Tensor): Map<number, tf.Tensor> {
+  const heap = wasmBackend();
+  if (!heap) throw new Error('a WASM fused kernel ran while tfjs-wasm is not the active backend');
+  const { backend, memory } = heap;
+  if (!c.instance || c.instance.memory !== memory) {
+    const inst = new WebAssembly.Instance(c.module, { env: { memory } });
+    c.instance = { memory, fn: inst.exports['k'] as (...addrs: number[]) => void };
+  }
+  const ins = plan.reads.map(read);
+  // Allocating may grow the heap; addresses stay valid (only JS views detach), so they are taken after.
+  const outs = plan.writeShapes.map((s) => tf.engine().makeTensorFromTensorInfo(backend.makeOutput([...s], 'float32'), tf.backend()));
+  const addr = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  c.instance.fn(...ins.map(addr), ...outs.map(addr));
+  return new Map(plan.writes.map((id, w) => [id, outs[w]!] as const));
+}
+
+/**
+ * Loads the kernel compiler when one of `graphs` has a kernel it would take on the active backend
+ * (so `gd run` on small programs never pays for binaryen). Call before building executors.
+ */
+export async function prepareWasmKernels(graphs: readonly Graph[]): Promise<void> {
+  if (binaryen || !wasmBackend()) return;
+  if (graphs.some((g) => wasmKernelGroups(g).length > 0)) await loadWasmKernelCompiler();
+}
