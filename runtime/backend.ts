@@ -1,7 +1,10 @@
 /** Chooses and initializes the tfjs backend a run executes on (wasm by default; cpu; optional tensorflow and webgpu). */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { installWebgpuNodeReads } from './webgpu/node-reads.js';
 import { backendUnavailable } from '../compiler/diagnostics/constructors/runtime.js';
 import { fail } from './faults.js';
 
@@ -81,17 +84,53 @@ async function selectTensorflow(): Promise<SelectedBackend> {
   return { name: 'tensorflow', note: gpu.ok ? 'tfjs-node-gpu' : 'tfjs-node (CPU; tfjs-node-gpu not available)' };
 }
 
+/** SwiftShader's Vulkan driver as Debian's chromium package ships it: Dawn's adapter of last resort on a machine without a GPU. */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+interface DawnModule {
+  readonly create: (opts: string[]) => { requestAdapter(): Promise<{ info?: { description?: string; device?: string } } | null> };
+  readonly globals?: Record<string, unknown>;
+}
+
+/**
+ * Finds a WebGPU adapter through Dawn. The Vulkan loader reads VK_ICD_FILENAMES when Dawn first
+ * enumerates drivers, so the SwiftShader fallback must be set in this process before create(); a
+ * second create() after a failed one sees the new variable (Dawn enumerates per instance).
+ */
+async function dawnGpu(m: DawnModule): Promise<{ gpu: unknown; note?: string } | null> {
+  // Dawn's Vulkan probe prints "XDG_RUNTIME_DIR is invalid" to stderr when it is unset (it looks for a
+  // Wayland display it never uses); pointing it at the temp dir keeps progress output clean.
+  process.env['XDG_RUNTIME_DIR'] ??= tmpdir();
+  const first = m.create([]);
+  if (await first.requestAdapter().catch(() => null)) return { gpu: first };
+  if (process.env['VK_ICD_FILENAMES'] || !existsSync(SWIFTSHADER_ICD)) return null;
+  process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+  const soft = m.create([]);
+  if (!(await soft.requestAdapter().catch(() => null))) return null;
+  return { gpu: soft, note: 'no GPU adapter found; running on SwiftShader, a software Vulkan rasterizer on the CPU (slow)' };
+}
+
 async function selectWebgpu(): Promise<SelectedBackend> {
   const dawn = await importOptional('webgpu');
   if (!dawn.ok) {
     const why = isNotInstalled(dawn.error, 'webgpu') ? "the 'webgpu' package (Dawn for Node) is not installed" : `cannot load Dawn (${firstLine(dawn.error)})`;
     fail(backendUnavailable('webgpu', why, 'npm install webgpu @tensorflow/tfjs-backend-webgpu (CPU-only Linux: install chromium and set VK_ICD_FILENAMES to its SwiftShader ICD)'));
   }
-  const m = dawn.mod as { create: (opts: string[]) => unknown; globals?: Record<string, unknown> };
+  const m = dawn.mod as DawnModule;
+  // tfjs-backend-webgpu uses the WebGPU constants (GPUBufferUsage, GPUMapMode, GPUShaderStage...) as globals, as in a browser.
   if (m.globals) Object.assign(globalThis, m.globals);
+  let note: string | undefined;
   // tfjs-backend-webgpu looks for navigator.gpu; Node has no navigator, so one is provided around Dawn.
   const g = globalThis as { navigator?: { gpu?: unknown } };
-  if (!g.navigator?.gpu) Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu: m.create([]) }, configurable: true, writable: true });
+  if (!g.navigator?.gpu) {
+    const found = await dawnGpu(m);
+    if (!found) {
+      const why = process.env['VK_ICD_FILENAMES'] ? `no WebGPU adapter (Dawn found no Vulkan device through VK_ICD_FILENAMES=${process.env['VK_ICD_FILENAMES']})` : 'no WebGPU adapter (Dawn found no Vulkan device)';
+      fail(backendUnavailable('webgpu', why, `install a Vulkan driver, or chromium for SwiftShader and set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`));
+    }
+    note = found.note;
+    Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu: found.gpu }, configurable: true, writable: true });
+  }
   const backend = await importOptional('@tensorflow/tfjs-backend-webgpu');
   if (!backend.ok) {
     const why = isNotInstalled(backend.error, 'tfjs-backend-webgpu') ? '@tensorflow/tfjs-backend-webgpu is not installed' : `cannot load tfjs-backend-webgpu (${firstLine(backend.error)})`;
@@ -101,10 +140,11 @@ async function selectWebgpu(): Promise<SelectedBackend> {
   try {
     ok = await activate('webgpu');
   } catch (e) {
-    fail(backendUnavailable('webgpu', `no WebGPU adapter (${firstLine(e as Error)})`, 'on a CPU-only Linux box set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json'));
+    fail(backendUnavailable('webgpu', `no WebGPU adapter (${firstLine(e as Error)})`, `on a CPU-only Linux box set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`));
   }
-  if (!ok) fail(backendUnavailable('webgpu', 'no WebGPU adapter was found', 'on a CPU-only Linux box set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json'));
-  return { name: 'webgpu' };
+  if (!ok) fail(backendUnavailable('webgpu', 'no WebGPU adapter was found', `on a CPU-only Linux box set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`));
+  installWebgpuNodeReads();
+  return note ? { name: 'webgpu', note } : { name: 'webgpu' };
 }
 
 const SELECTORS = {

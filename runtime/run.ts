@@ -130,9 +130,6 @@ async function host(t: tf.Tensor): Promise<HostTensor> {
   return { shape: [...t.shape], data: Float32Array.from((await t.data()) as Float32Array) };
 }
 
-function hostSync(t: tf.Tensor): HostTensor {
-  return { shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) };
-}
 
 /** Replaces `name` in `m`, disposing the tensor it held. */
 function replace(m: Map<string, tf.Tensor>, name: string, t: tf.Tensor): void {
@@ -518,23 +515,24 @@ function buildFeeds(ctx: LoopContext, g: Graph, t: number): StepFeeds {
 }
 
 /** The first non-finite entry of a tensor, read back (only on the failure path). */
-function firstBad(t: tf.Tensor): number | null {
-  const d = t.dataSync();
+async function firstBad(t: tf.Tensor): Promise<number | null> {
+  const d = await t.data();
   for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return d[i]!;
   return null;
 }
 
 /** Snapshot of the run's committed state as a checkpoint; returns its folder, or null without a run folder. */
-function checkpoint(ctx: LoopContext): string | null {
+// Every read-back in the step loop is asynchronous: tfjs-backend-webgpu under Node (Dawn) has no synchronous read.
+async function checkpoint(ctx: LoopContext): Promise<string | null> {
   const { st, folder } = ctx;
   if (!folder) return null;
   const tensors: Record<string, HostTensor> = {};
   for (const sym of ctx.checked.symbols.values()) {
     const v = st.values.get(sym.name);
-    if ((sym.kind === 'param' || sym.kind === 'particles') && v) tensors[`value:${sym.name}`] = hostSync(v);
+    if ((sym.kind === 'param' || sym.kind === 'particles') && v) tensors[`value:${sym.name}`] = await host(v);
   }
-  for (const [k, v] of st.slots) tensors[`state:${k}`] = hostSync(v);
-  for (const [k, v] of st.masks) tensors[`mask:${k}`] = hostSync(v);
+  for (const [k, v] of st.slots) tensors[`state:${k}`] = await host(v);
+  for (const [k, v] of st.masks) tensors[`mask:${k}`] = await host(v);
   const batchCounters: Record<string, number> = {};
   for (const [k, b] of st.batchers) batchCounters[k] = b.counter;
   return writeCheckpoint(folder.dir, {
@@ -635,7 +633,7 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
         lastYield = Date.now();
       }
       if (opts.signal?.aborted) {
-        const where = checkpoint(ctx);
+        const where = await checkpoint(ctx);
         fail(interrupted(st.globalStep, where));
       }
       if (until) {
@@ -643,7 +641,7 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
         const outs = until.run(f.feeds);
         let stop = false;
         for (const [k, tensor] of outs) {
-          if (k.startsWith('cond:')) stop = tensor.dataSync()[0] !== 0;
+          if (k.startsWith('cond:')) stop = (await tensor.data())[0] !== 0;
           tensor.dispose();
         }
         for (const x of f.temps) x.dispose();
@@ -685,15 +683,15 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
         if (objT) parts.push(tf.reshape(objT, []));
         return parts.length === 0 ? tf.scalar(0) : tf.addN(parts);
       });
-      const ok = Number.isFinite(probe.dataSync()[0]!);
+      const ok = Number.isFinite((await probe.data())[0]!);
       probe.dispose();
       if (!ok) {
-        const objV = objT ? objT.dataSync()[0]! : 0;
+        const objV = objT ? (await objT.data())[0]! : 0;
         let what = `objective '${sp.objective}'`;
         let value = objV;
         if (Number.isFinite(objV)) {
           for (const [n, v] of watched) {
-            const bad = firstBad(v);
+            const bad = await firstBad(v);
             if (bad !== null) {
               what = `${ctx.checked.symbols.get(n)?.kind === 'particles' ? 'particles' : 'param'} '${n}'`;
               value = bad;
@@ -703,7 +701,7 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
         }
         for (const v of updates.values()) v.dispose();
         for (const v of outs.values()) v.dispose();
-        const where = checkpoint(ctx);
+        const where = await checkpoint(ctx);
         fail(nonFiniteValue(st.globalStep + 1, what, value, where, item.stmt.span));
       }
       for (const [n, v] of updates) {
@@ -716,7 +714,7 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
       st.globalStep++;
       if (st.t % ctl.batchSteps === 0) for (const b of new Set(st.batchers.values())) b.advance();
       if (wantsObserve()) await observeAndLog();
-      if (ctl.checkpointEvery !== null && st.t % ctl.checkpointEvery === 0) checkpoint(ctx);
+      if (ctl.checkpointEvery !== null && st.t % ctl.checkpointEvery === 0) await checkpoint(ctx);
       opts.onProgress?.({ objective: sp.objective, phase: item.phase, t: st.t, total, globalStep: st.globalStep, latest });
     }
     // The final value: always evaluated (it is the run's result), logged when the solve logs and this step was not.

@@ -62,7 +62,7 @@ const REDUCE: Partial<Record<string, { init: string; step: (acc: string, x: stri
 };
 
 /** Shapes of the values a kernel computes or reads elementwise; a read that only feeds a reshape is left out (the reshape indexes it). */
-function valueShapes(eqns: readonly Eqn[]): Map<number, Shape> {
+export function valueShapes(eqns: readonly Eqn[]): Map<number, Shape> {
   const defined = new Set(eqns.map((e) => e.out.id));
   const shapeOf = new Map<number, Shape>();
   for (const e of eqns) {
@@ -74,13 +74,13 @@ function valueShapes(eqns: readonly Eqn[]): Map<number, Shape> {
 }
 
 /** Space axis of each axis of a var (-1: a unit axis broadcast over the space). */
-type AxisMap = readonly number[];
+export type AxisMap = readonly number[];
 
 /**
  * Maps every var of the kernel onto the axes of its iteration space, propagating from the largest
  * value along producer/consumer edges. Returns null when some edge disagrees (not compilable).
  */
-function mapAxes(g: Graph, k: Kernel): Map<number, AxisMap> | null {
+export function mapAxes(g: Graph, k: Kernel): Map<number, AxisMap> | null {
   const eqns = k.eqns.map((i) => g.eqns[i]!);
   const shapeOf = valueShapes(eqns);
   const space = k.space;
