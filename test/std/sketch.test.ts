@@ -2,7 +2,8 @@
  * std.sketch reproductions (PAPERS.md) through the real pipeline on wasm (float32), all data-level: the sketched
  * basis satisfies A'(R K R')A = I; noise-free linear-kernel outputs decoded from perfect coordinates have
  * validation MSE < 1e-8 when m >= rank and a large error when m < rank; with the cosine kernel, perfect h and
- * candidates containing the truth, decoding accuracy is 1.0. Plus the Newton–Schulz inverse square root.
+ * candidates containing the truth, decoding accuracy is 1.0. Plus the coupled Newton–Schulz inverse square root,
+ * on a full-rank RBF sketch and on a rank-deficient one (eps-regularized: the projector onto the range).
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -55,9 +56,29 @@ data Y2: [50, 4] = sketch_preimage_linear(sketch_coords(k_linear(Yv, Ytr), R2, A
     );
     expect(v.m6).toBeLessThan(1e-8 * Math.max(1, v.var!));
     expect(v.m8).toBeLessThan(1e-8 * Math.max(1, v.var!));
-    // The Newton–Schulz basis of the 2×2 sketch is valid too (measured 4.1e-5: 16 uncoupled float32 steps).
-    expect(v.e2).toBeLessThan(1e-4);
+    // The coupled Newton–Schulz basis of the 2×2 sketch is valid too (4.1e-5 with the former 16 uncoupled steps).
+    expect(v.e2).toBeLessThan(1e-5);
     expect(v.m2).toBeGreaterThan(0.1 * v.var!);
+  });
+
+  it('coupled Newton–Schulz basis: full-rank RBF sketch A\'K~A = I; rank-deficient linear sketch (m = 8, rank 4) keeps the non-null part', async () => {
+    const v = await values(
+      `data R8: [8, 100] = sketch_gaussian(randn([8, 100], seed: 4))
+data Kr: [8, 8] = R8 @ k_rbf(Ytr, Ytr, 3) @ R8.T
+data Ar: [8, 8] = sketch_basis(Kr, 0)
+data Kl: [8, 8] = R8 @ k_linear(Ytr, Ytr) @ R8.T
+data Al: [8, 8] = sketch_basis(Kl, 1e-6)
+data Pl: [8, 8] = Al.T @ Kl @ Al
+data Yl: [50, 4] = sketch_preimage_linear(sketch_coords(k_linear(Yv, Ytr), R8, Al), Al, R8, Ytr)
+`,
+      'er = max(abs(Ar.T @ Kr @ Ar - eye(8))), pp = max(abs(Pl @ Pl - Pl)), tr = trace(Pl), ml = mean((Yl - Yv)^2), var = mean(Yv^2)',
+    );
+    expect(v.er).toBeLessThan(1e-5);
+    // K~ = R K R' has rank 4 of 8: A'K~A is (nearly) the projector onto its range, of trace 4 — the paper's
+    // "keep the non-null eigenpairs" in R^m — and perfect coordinates decode the validation outputs.
+    expect(v.pp).toBeLessThan(0.1);
+    expect(Math.abs(v.tr! - 4)).toBeLessThan(0.2);
+    expect(v.ml).toBeLessThan(1e-7 * v.var!);
   });
 
   it('cosine kernel, candidates containing the truth, m >= rank, perfect h: decoding accuracy 1.0', async () => {

@@ -1,4 +1,4 @@
-/** Registers std.sketch: its .gd sketches, Newton–Schulz basis, coordinates, surrogate loss and decoding. */
+/** Registers std.sketch: its .gd sketches, feature and coupled Newton–Schulz bases, coordinates, surrogate loss and decoding. */
 import { registerModule } from '../../../compiler/check/modules.js';
 import { SKETCH_SOURCE } from './source.js';
 
