@@ -274,6 +274,16 @@ async function start(): Promise<void> {
     editor.setText(EXAMPLES.get(name) ?? '');
     editor.recheck();
   };
+  // A pasted link that differs only in its hash does not reload the page: load its program here.
+  window.addEventListener('hashchange', async () => {
+    const p = await decodeProgram(location.hash);
+    if (!p || (p.name === name && p.text === editor.text())) return;
+    if (running) running.abort();
+    name = p.name;
+    ui.example.value = EXAMPLES.has(name) ? name : '';
+    editor.setText(p.text);
+    editor.recheck();
+  });
   ui.run.onclick = () => void run();
   ui.stop.onclick = () => running?.abort();
   drawPlot(ui.plot, [], null);
