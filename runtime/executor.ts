@@ -6,6 +6,7 @@ import { OPS, broadcastShapes, sameShape } from '../compiler/ir/ops.js';
 import type { HostTensor } from './data/host-tensor.js';
 import { kernelFor, type KernelContext } from './tfjs-kernels.js';
 import { jsFusedRunners } from './fused/js-kernels.js';
+import { wasmFusedRunners } from './wasm-simd/wasm-kernels.js';
 import { webgpuFusedRunners } from './webgpu/fused-runners.js';
 
 /** A value fed to a graph input: a device tensor the caller owns, or host data uploaded for this call. */
@@ -28,7 +29,9 @@ export interface FusedRunner {
 
 // On by default: runtime/fused/js-kernels.ts picks only kernels where fusion removes large intermediates.
 // On webgpu, generated WGSL (runtime/webgpu/fused-runners.ts) for every compilable fused kernel and random op.
-let fusedRunners: ((g: Graph) => FusedRunner[]) | null = (g) => (tf.getBackend() === 'webgpu' ? webgpuFusedRunners(g) : jsFusedRunners(g));
+// On wasm, generated WASM SIMD kernels on tfjs-wasm's heap (runtime/wasm-simd/wasm-kernels.ts) plus the JS pairwise ones.
+let fusedRunners: ((g: Graph) => FusedRunner[]) | null = (g) =>
+  tf.getBackend() === 'webgpu' ? webgpuFusedRunners(g) : tf.getBackend() === 'wasm' ? wasmFusedRunners(g) : jsFusedRunners(g);
 
 /** Installs the provider of fused-kernel runners (null: every equation op by op). */
 export function setFusedRunners(provider: ((g: Graph) => FusedRunner[]) | null): void {

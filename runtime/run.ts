@@ -26,6 +26,7 @@ import { RuntimeFault, fail } from './faults.js';
 import { constValue, directInit, initOf } from './init-values.js';
 import { nodeFiles } from './node-files.js';
 import { runFinishedHooks } from './run-hooks.js';
+import { prepareWasmKernels } from './wasm-simd/wasm-kernels.js';
 import { CsvWriter, RunFolder, tensorsJson, toNested, versions, type LogRow, type LogValue } from './outputs.js';
 
 export type SolveItem = PlanItem & { kind: 'solve' };
@@ -580,6 +581,8 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
     const saved = resume?.tensors[`state:${slot.name}`];
     st.slots.set(slot.name, saved ? tf.tensor(saved.data, [...saved.shape], 'float32') : tf.fill([...slot.shape], slot.init, 'float32'));
   }
+  // Loads the WASM kernel compiler first when some kernel of these graphs would run as one (tfjs-wasm only).
+  await prepareWasmKernels([sp.step, sp.observe]);
   const step = new GraphExecutor(sp.step);
   const obs = new GraphExecutor(sp.observe);
   const until = sp.until ? new GraphExecutor(sp.until) : null;

@@ -12,7 +12,7 @@ import type { Graph } from '../../compiler/ir/ir.js';
 import { GraphBuilder } from '../../compiler/ir/builder.js';
 import { evalGraph } from '../../compiler/ir/interpret.js';
 import type { OpName } from '../../compiler/ir/ops.js';
-import type { Kernel } from '../../compiler/passes/kernels.js';
+import { kernelsOf, type Kernel } from '../../compiler/passes/kernels.js';
 import { compileSolve, front, solveItems } from '../../compiler/pipeline.js';
 import { emitWasmKernel, planWasmKernel } from '../../compiler/backends/wasm/kernel-wasm.js';
 import { selectBackend } from '../../runtime/backend.js';
@@ -116,5 +116,181 @@ describe('vectorized exp and log (f32x4, Cephes range reduction + polynomial)', 
     expect([...neg].slice(0, -2).every(Number.isNaN)).toBe(true);
     expect([...neg].slice(-2)).toEqual([-Infinity, NaN]);
     expect([...runUnary('log', Float32Array.of(1, 0, Infinity, NaN))]).toEqual([0, -Infinity, Infinity, NaN]);
+  });
+});
+
+// ── fused SIMD vs op by op vs the interpreter ───────────────────────────────
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+/** Every kernel the backend can compile, however small (the runtime's default takes only ≥ 64k points). */
+const ALL = { minSpace: 2, merge: true };
+
+function stepGraphs(file: string, src: string): Graph[] {
+  const fr = front(file, src, nodeFiles);
+  if (!fr.checked) throw new Error(`${file} does not check: ${fr.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  return solveItems(fr.checked).map((item) => compileSolve(fr.checked!, item).step);
+}
+
+/** Runs `g` once through the executor with the given provider; host copies of every output by key. */
+function execute(g: Graph, feeds: Record<string, Float64Array>, provider: ((g: Graph) => FusedRunner[]) | null): Map<string, Float32Array> {
+  setFusedRunners(provider);
+  const ex = new GraphExecutor(g);
+  try {
+    const hostFeeds = new Map(g.inputs.map((i) => [i.name, { shape: [...i.var.shape], data: Float32Array.from(feeds[i.name]!) }] as const));
+    const outs = ex.run(hostFeeds);
+    const res = new Map<string, Float32Array>();
+    for (const [k, t] of outs) {
+      res.set(k, Float32Array.from(t.dataSync() as Float32Array));
+      t.dispose();
+    }
+    return res;
+  } finally {
+    ex.dispose();
+    setFusedRunners((gg) => wasmFusedRunners(gg));
+  }
+}
+
+/**
+ * Worst |got − ref| over an output relative to its scale max(1, max |ref|), and whether every
+ * non-finite reference value is matched exactly.
+ */
+function compare(got: Float32Array, ref: Float64Array): { rel: number; nonFiniteOk: boolean } {
+  let scale = 1;
+  for (const x of ref) if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
+  let worst = 0;
+  let nonFiniteOk = true;
+  ref.forEach((r, i) => {
+    const x = got[i]!;
+    if (!Number.isFinite(r)) nonFiniteOk &&= Object.is(x, Math.fround(r)) || (Number.isNaN(r) && Number.isNaN(x));
+    else worst = Math.max(worst, Math.abs(x - r));
+  });
+  return { rel: worst / scale, nonFiniteOk };
+}
+
+describe('every example: fused WASM SIMD kernels vs op by op vs the float64 interpreter', () => {
+  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.gd')).sort();
+
+  it('has examples', () => expect(files.length).toBeGreaterThan(10));
+
+  let taken = 0;
+  const illConditioned: string[] = [];
+  for (const f of files) {
+    it(f, () => {
+      const path = EXAMPLES + f;
+      for (const g of stepGraphs(path, readFileSync(path, 'utf8'))) {
+        const feeds = feedGraph(g);
+        const ref = evalGraph(g, feeds);
+        const groups = wasmKernelGroups(g, ALL);
+        taken += groups.length;
+        const fused = execute(g, feeds, (gg) => wasmFusedRunners(gg, ALL));
+        const plain = execute(g, feeds, null);
+        for (const o of g.outputs) {
+          const key = outputKey(o.role, o.name);
+          const r = ref.get(o.var.id)!.data;
+          // Float32 steps of tens of ops (each rounded to 0.5 ulp = 6e-8; exp/log within 1 ulp, see above),
+          // reductions over up to 10^4 terms (float64 accumulators in the WASM kernels, float32 in tfjs):
+          // 1e-4 of the output's scale is 1600 float32 ulps, room for the cancellation in log-sum-exp and
+          // gradient differences, and far below what a wrong op, axis or broadcast gives (order 1).
+          const fv = fused.get(key)!;
+          const pv = plain.get(key)!;
+          const a = compare(fv, r);
+          const b = compare(pv, r);
+          if (process.env.DBG) console.log(f, key, a.rel, b.rel);
+          expect(a.nonFiniteOk && b.nonFiniteOk, `${key}: non-finite values differ`).toBe(true);
+          if (b.rel <= 1e-4) {
+            expect(a.rel, `${key} fused vs interpreter`).toBeLessThanOrEqual(1e-4);
+          } else {
+            // Ill-conditioned at this input: float32 op by op already leaves float64 (an FGSM sign(∇) at
+            // a zero gradient flips). Each fused element must then agree with one of the two references.
+            illConditioned.push(`${f} ${key}`);
+            const either = Float64Array.from(fv, (x, i) => (Math.abs(x - r[i]!) <= Math.abs(x - pv[i]!) ? r[i]! : pv[i]!));
+            expect(compare(fv, either).rel, `${key} fused vs the nearer reference`).toBeLessThanOrEqual(1e-4);
+          }
+        }
+      }
+    }, 60_000);
+  }
+
+  it('took WASM kernels in the examples (the comparison above exercised them); few outputs were ill-conditioned', () => {
+    expect(taken).toBeGreaterThanOrEqual(files.length);
+    // Only the two linf attacks of adversarial-moons (FGSM and its iterated form: sign of a gradient that is 0 at some points).
+    expect(illConditioned).toEqual(['adversarial-moons.gd update:delta', 'adversarial-moons.gd update:delta']);
+  });
+});
+
+// ── kernels per step, tfjs-wasm's heap ──────────────────────────────────────
+
+const MIRROR = (n: number) =>
+  `dim n = ${n}\ndata c: [n] = rand(seed: 3)\nparam p: [n] in simplex = uniform\nminimize cost = dot(c, p) + 0.01 * sum(p * log(p)) over p in mirror(entropy) by gd(lr: 1.0) for 3 steps\n`;
+
+/** A provider that counts the WASM kernel calls of every runner it hands out (JS pairwise runners excluded by construction here). */
+function counting(opts: { minSpace: number; merge: boolean }) {
+  const calls = { n: 0 };
+  const provider = (g: Graph) =>
+    wasmFusedRunners(g, opts).map((r) => ({
+      ...r,
+      run: (read: (id: number) => tf.Tensor) => {
+        calls.n++;
+        return r.run(read);
+      },
+    }));
+  return { calls, provider };
+}
+
+describe('WASM kernels per step', () => {
+  it('mirror descent on a small simplex: 5 fused kernels; the 4 over [n] run as WASM, 3 after merging the two independent passes over p and c', () => {
+    // n > 32: the reductions end their kernels (fuse.ts INNER_REDUCTION_LIMIT), as at n = 10^6.
+    const g = stepGraphs('m.gd', MIRROR(41))[0]!;
+    expect(kernelsOf(g).filter((k) => k.fused)).toHaveLength(5);
+    const feeds = feedGraph(g);
+    const ref = evalGraph(g, feeds);
+    for (const [merge, want] of [
+      [true, 3],
+      [false, 4],
+    ] as const) {
+      const opts = { minSpace: 2, merge };
+      expect(wasmKernelGroups(g, opts)).toHaveLength(want);
+      const { calls, provider } = counting(opts);
+      const out = execute(g, feeds, provider);
+      expect(calls.n).toBe(want);
+      const upd = g.outputs.find((o) => o.role === 'update')!;
+      expect(compare(out.get(outputKey('update', 'p'))!, ref.get(upd.var.id)!.data).rel).toBeLessThanOrEqual(1e-6);
+    }
+    // Below the default threshold (64k points) nothing runs as WASM.
+    const { calls, provider } = counting({ minSpace: 1 << 16, merge: true });
+    execute(g, feeds, provider);
+    expect(calls.n).toBe(0);
+  });
+
+  it('works in place on tfjs-wasm tensors: no tensor leaks, and the same results after the heap grows (views detach, addresses stay)', () => {
+    const n = 70_001; // over the default threshold, not a multiple of 4 (the one-lane tail loop runs)
+    const g = stepGraphs('m.gd', MIRROR(n))[0]!;
+    expect(wasmKernelGroups(g)).toHaveLength(3);
+    const feeds = feedGraph(g);
+    const ref = evalGraph(g, feeds);
+    const upd = g.outputs.find((o) => o.role === 'update')!;
+    setFusedRunners((gg) => wasmFusedRunners(gg));
+    const ex = new GraphExecutor(g);
+    const hostFeeds = new Map(g.inputs.map((i) => [i.name, tf.tensor(Float32Array.from(feeds[i.name]!), [...i.var.shape])] as const));
+    const once = () => {
+      const outs = ex.run(hostFeeds);
+      const p = Float32Array.from(outs.get(outputKey('update', 'p'))!.dataSync() as Float32Array);
+      for (const t of outs.values()) t.dispose();
+      return p;
+    };
+    once(); // uploads and keeps the graph's constants
+    const before = tf.memory().numTensors;
+    const a = once();
+    expect(tf.memory().numTensors).toBe(before);
+    const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm;
+    const size0 = heap.HEAPU8.buffer.byteLength;
+    const big = tf.zeros([Math.ceil(size0 / 4) + (1 << 20)]); // more than the whole heap: it must grow
+    const b = once();
+    expect((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength).toBeGreaterThan(size0);
+    big.dispose();
+    expect(compare(a, ref.get(upd.var.id)!.data).rel).toBeLessThanOrEqual(1e-6);
+    expect([...b]).toEqual([...a]);
+    ex.dispose();
+    for (const t of hostFeeds.values()) t.dispose();
   });
 });
