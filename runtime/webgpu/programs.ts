@@ -4,6 +4,7 @@ import type { Shape } from '../../compiler/ir/ir.js';
 import { sizeOf } from '../../compiler/ir/ops.js';
 import type { WgslProgram } from '../../compiler/backends/wgsl/kernel-wgsl.js';
 import { philoxProgramCode, type RandomKind } from '../../compiler/backends/wgsl/philox-wgsl.js';
+import { linalgLayout, linalgProgramCode } from '../../compiler/backends/wgsl/linalg-wgsl.js';
 import { InternalError } from '../../compiler/diagnostics/internal-error.js';
 
 /** The fields of tfjs-backend-webgpu's WebGPUProgram that a generated program fills (see its webgpu_program.d.ts). */
@@ -42,11 +43,11 @@ function hash(s: string): string {
 }
 
 const SHADER_PREFIX = 'gd_';
-let dispatched = 0;
+const dispatched = new Map<string, number>();
 
-/** How many generated programs have been dispatched since the process started (tests diff it around a step). */
-export function gdDispatchCount(): number {
-  return dispatched;
+/** How many generated programs have been dispatched since the process started, by kind (fused, philox_randn, linalg3x3...); tests diff it around a step. */
+export function gdDispatchCounts(): ReadonlyMap<string, number> {
+  return new Map(dispatched);
 }
 
 /** How many distinct generated programs tfjs-backend-webgpu has compiled to pipelines (its cache, keyed by shaderKey). */
@@ -87,7 +88,7 @@ export class GdProgram {
       getUserCode: () => this.code,
     };
     const info = backend.runWebGPUProgram(program, [...inputs], 'float32', uniforms.length ? uniforms : undefined);
-    dispatched++;
+    dispatched.set(this.name, (dispatched.get(this.name) ?? 0) + 1);
     return tf.engine().makeTensorFromTensorInfo(info);
   }
 }
@@ -122,4 +123,27 @@ export function randomOnDevice(kind: RandomKind, key: tf.Tensor, stream: number,
     { type: 'uint32', data: [Math.trunc(stream) >>> 0] },
   ]);
   return tf.reshape(out, [...shape]);
+}
+
+const linalg = new Map<string, GdProgram>();
+
+/**
+ * inv / solve / logdet on the device: LU with partial pivoting by one thread (small matrices; the
+ * other backends run these on the host in float64). `b` is the right-hand side ([n, k] or [n]); inv
+ * passes the identity.
+ */
+export function linalgOnDevice(op: 'inv' | 'solve' | 'logdet', a: tf.Tensor, b: tf.Tensor | null, outShape: Shape): tf.Tensor {
+  const n = a.shape[0]!;
+  const rhs = b ?? (op === 'inv' ? tf.eye(n) : tf.zeros([n, 1]));
+  const k = rhs.size / Math.max(1, n);
+  const key = `${n}x${k}`;
+  let p = linalg.get(key);
+  if (!p) {
+    p = new GdProgram(`linalg${key}`, linalgProgramCode(n, k), ['a', 'b'], '', [1, 1, 1], () => 1, false);
+    linalg.set(key, p);
+  }
+  const lay = linalgLayout(n, k);
+  const out = p.run([tf.reshape(a, [n * n]), tf.reshape(rhs, [Math.max(1, n * k)])], lay.size, []);
+  if (op === 'logdet') return tf.reshape(tf.slice(out, [lay.logdet], [1]), []);
+  return tf.reshape(tf.slice(out, [lay.solution], [n * k]), [...outShape]);
 }

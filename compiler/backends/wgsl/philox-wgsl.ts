@@ -32,6 +32,32 @@ fn gd_philox(counter : vec4<u32>, key0 : vec2<u32>) -> vec4<u32> {
   }
   return c;
 }
+// Vulkan lets log, sin and cos err by 2^-21 absolute (SwiftShader does), which sqrt(-2 log u1) turns
+// into 1e-4 near u1 = 1. These are accurate to a few ulps: log by frexp and 2·atanh(s), s = (m-1)/(m+1)
+// with m in [√½, √2); sin/cos of 2πv by quarter turns (exact in f32) and Taylor polynomials on [-π/4, π/4].
+fn gd_log_accurate(x : f32) -> f32 {
+  let fe = frexp(x);
+  var m = fe.fract;
+  var e = f32(fe.exp);
+  if (m < 0.70710678) { m = m * 2.0; e = e - 1.0; }
+  let s = (m - 1.0) / (m + 1.0);
+  let s2 = s * s;
+  let p = s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0))));
+  return e * 0.693145752 + (e * 1.42860677e-6 + (2.0 * s + 2.0 * s * p));
+}
+// (cos 2πv, sin 2πv) for v in [-0.5, 0.5].
+fn gd_cos_sin_turns(v : f32) -> vec2<f32> {
+  let q = round(4.0 * v);
+  let t = 6.28318531 * (v - 0.25 * q);
+  let t2 = t * t;
+  let c = 1.0 - t2 * (0.5 - t2 * (1.0 / 24.0 - t2 * (1.0 / 720.0 - t2 * (1.0 / 40320.0))));
+  let s = t * (1.0 - t2 * (1.0 / 6.0 - t2 * (1.0 / 120.0 - t2 * (1.0 / 5040.0 - t2 * (1.0 / 362880.0)))));
+  let k = i32(q) & 3;
+  if (k == 0) { return vec2<f32>(c, s); }
+  if (k == 1) { return vec2<f32>(-s, c); }
+  if (k == 2) { return vec2<f32>(-c, -s); }
+  return vec2<f32>(s, -c);
+}
 // Math.trunc(x) >>> 0 of rng.ts for |x| < 2^31: truncate, then reinterpret the two's complement bits.
 fn gd_u32(x : f32) -> u32 {
   return bitcast<u32>(i32(trunc(x)));
@@ -41,13 +67,14 @@ fn gd_u32(x : f32) -> u32 {
 const TRANSFORMS: Record<RandomKind, string> = {
   rand: `
   let v = vec4<f32>(w >> vec4<u32>(8u)) * (1.0 / 16777216.0);`,
-  // cos(2πu) = -cos(2π(u - ½)): the shifted angle lies in [-π, π), where f32 cos/sin are most accurate.
+  // cos(2πu) = -cos(2π(u - ½)): the shifted turn lies in [-½, ½), exact in f32.
   randn: `
   let u1 = (vec2<f32>(vec2<u32>(w.x, w.z) >> vec2<u32>(8u)) + 1.0) * (1.0 / 16777216.0);
   let u2 = vec2<f32>(vec2<u32>(w.y, w.w) >> vec2<u32>(8u)) * (1.0 / 16777216.0) - 0.5;
-  let r = sqrt(-2.0 * log(u1));
-  let a = 6.283185307179586 * u2;
-  let v = vec4<f32>(-r.x * cos(a.x), -r.x * sin(a.x), -r.y * cos(a.y), -r.y * sin(a.y));`,
+  let r = vec2<f32>(sqrt(-2.0 * gd_log_accurate(u1.x)), sqrt(-2.0 * gd_log_accurate(u1.y)));
+  let a = gd_cos_sin_turns(u2.x);
+  let b = gd_cos_sin_turns(u2.y);
+  let v = vec4<f32>(-r.x * a.x, -r.x * a.y, -r.y * b.x, -r.y * b.y);`,
 };
 
 /**
