@@ -63,36 +63,33 @@ function checkText(text: string): FrontResult {
   return fr;
 }
 
+/** One line of the problems list: `line:col  CODE: message` (file named when not the program's own). */
+function problemItem(d: Diagnostic, sources: ReadonlyMap<string, string>): HTMLLIElement {
+  const li = document.createElement('li');
+  li.className = d.severity;
+  li.dataset.code = d.code;
+  const src = d.span ? sources.get(d.span.file) : undefined;
+  let where = d.span?.file ?? '';
+  if (d.span && src !== undefined) {
+    const { line, col } = lineCol(src, d.span.start);
+    li.dataset.line = String(line);
+    where = `${d.span.file === path() ? '' : `${d.span.file} `}${line}:${col}`;
+    if (d.span.file === path()) li.onclick = () => editor.view.dispatch({ selection: { anchor: Math.min(d.span!.start, editor.view.state.doc.length) }, scrollIntoView: true });
+  }
+  li.textContent = `${where}  ${diagnosticText(d)}`;
+  return li;
+}
+
 function showProblems(fr: FrontResult): void {
-  const items = fr.diagnostics.map((d) => {
-    const li = document.createElement('li');
-    li.className = d.severity;
-    li.dataset.code = d.code;
-    const src = d.span ? fr.sources.get(d.span.file) : undefined;
-    let where = d.span?.file ?? '';
-    if (d.span && src !== undefined) {
-      const { line, col } = lineCol(src, d.span.start);
-      li.dataset.line = String(line);
-      where = `${d.span.file === path() ? '' : `${d.span.file} `}${line}:${col}`;
-      if (d.span.file === path()) li.onclick = () => editor.view.dispatch({ selection: { anchor: d.span!.start }, scrollIntoView: true });
-    }
-    li.textContent = `${where}  ${diagnosticText(d)}`;
-    return li;
-  });
-  ui.problems.replaceChildren(...items);
+  ui.problems.replaceChildren(...fr.diagnostics.map((d) => problemItem(d, fr.sources)));
   const errors = fr.diagnostics.filter((d) => d.severity === 'error').length;
   ui.problemCount.textContent = fr.diagnostics.length === 0 ? '✓' : `${errors} error(s), ${fr.diagnostics.length - errors} other`;
   if (!running) ui.run.disabled = fr.checked === null;
 }
 
-function showRuntimeProblems(diags: readonly Diagnostic[]): void {
-  for (const d of diags) {
-    const li = document.createElement('li');
-    li.className = d.severity;
-    li.dataset.code = d.code;
-    li.textContent = diagnosticText(d);
-    ui.problems.append(li);
-  }
+/** Run-time diagnostics (non-finite values, bad data, unsupported features) join the list. */
+function showRuntimeProblems(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>): void {
+  ui.problems.append(...diags.map((d) => problemItem(d, sources)));
 }
 
 // ── URL ────────────────────────────────────────────────────────────────────
@@ -234,7 +231,7 @@ async function run(): Promise<void> {
       ui.objective.dataset.value = String(res.objective.value);
     }
     showParams(res.params);
-    showRuntimeProblems(res.diagnostics);
+    showRuntimeProblems(res.diagnostics, fr.sources);
     const secs = ((performance.now() - started) / 1000).toFixed(2);
     if (res.status === 'ok') setStatus('done', `done: ${res.steps} steps in ${secs} s on ${res.backend}`);
     else if (res.status === 'interrupted') setStatus('stopped', `stopped after ${res.steps} steps (${secs} s, ${res.backend})`);
