@@ -3,7 +3,7 @@
  * and on-device Philox against the host, the unfused tfjs path and the float64 interpreter.
  * In CI (CI=true) a missing Dawn or SwiftShader fails this file; locally it skips with the reason.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ const unavailable = await selectBackend('webgpu').then(
 );
 if (unavailable && !inCI) console.log(`webgpu tests skipped: ${unavailable}`);
 
-afterAll(() => setFusedRunners(null === null ? (g: Graph) => (tf.getBackend() === 'webgpu' ? webgpuFusedRunners(g) : jsFusedRunners(g)) : null));
+// (setFusedRunners changes below stay in this file's worker: vitest isolates test files.)
 
 it('Dawn with a WebGPU adapter is available (required in CI)', () => {
   if (inCI) expect(unavailable, 'CI installs chromium (SwiftShader) and libvulkan1: Dawn must find an adapter').toBeNull();
@@ -65,4 +65,129 @@ gpu('on-device Philox-4x32-10', () => {
       console.log(`philox normals: worst error ${worst.toExponential(2)} (${(worst / U).toFixed(1)} ulps)`);
     }
   }, 30_000);
+});
+
+const host = memoryHost({});
+
+function stepGraph(src: string): Graph {
+  const fr = front('t.gd', src, host);
+  expect(fr.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([]);
+  return compileSolve(fr.checked!, solveItems(fr.checked!)[0]!).step;
+}
+
+/** Every tfjs-backend-webgpu program dispatched (generated or tfjs's own), counted around `f`. */
+function countPrograms(f: () => void): number {
+  const b = tf.backend() as unknown as { runWebGPUProgram: (...a: unknown[]) => unknown };
+  const original = b.runWebGPUProgram;
+  let n = 0;
+  b.runWebGPUProgram = function (this: unknown, ...a: unknown[]) {
+    n++;
+    return original.apply(this, a);
+  };
+  try {
+    f();
+  } finally {
+    b.runWebGPUProgram = original;
+  }
+  return n;
+}
+
+/** Runs one step of `g` on host feeds; returns every output on the host. */
+async function stepOnce(g: Graph, feeds: Record<string, Float64Array>): Promise<Record<string, Float32Array>> {
+  const ex = new GraphExecutor(g);
+  const f = new Map(g.inputs.map((i) => [i.name, { shape: i.var.shape, data: Float32Array.from(feeds[i.name]!) }] as const));
+  const outs = ex.run(f);
+  const res: Record<string, Float32Array> = {};
+  for (const [k, t] of outs) {
+    res[k] = (await t.data()) as Float32Array;
+    t.dispose();
+  }
+  ex.dispose();
+  return res;
+}
+
+gpu('fused WGSL kernels', () => {
+  const src = (lr: number) => `data a: [16] = randn(seed: 1)\nparam w: [16] = zeros\nminimize loss = 0.5 * sum((w - a)^2) + sum(exp(0.1 * w)) over w by gd(lr: ${lr}) for 3 steps\n`;
+
+  it('learning rates are uniforms: same shader text and key for two lr values, no new pipeline, closed-form updates', async () => {
+    await selectBackend('webgpu');
+    setFusedRunners((g) => webgpuFusedRunners(g));
+    // (0.2 and 0.3: an lr equal to another constant of the program would share its node, a different graph.)
+    const [g1, g2] = [stepGraph(src(0.2)), stepGraph(src(0.3))];
+    const k1 = kernelsOf(g1);
+    const k2 = kernelsOf(g2);
+    expect(k1.length).toBe(k2.length);
+    k1.forEach((k, n) => {
+      const a = compileKernelWgsl(g1, k);
+      const b = compileKernelWgsl(g2, k2[n]!);
+      expect(a && b).toBeTruthy();
+      a!.programs.forEach((p, i) => {
+        expect(p.code).toBe(b!.programs[i]!.code);
+        expect(fusedProgram(p).key).toBe(fusedProgram(b!.programs[i]!).key);
+        expect(p.code).not.toMatch(/0\.[123]\b/);
+      });
+      // ... while the constants they send differ.
+      expect([...a!.constants.values()]).toContain(0.2);
+      expect([...b!.constants.values()]).toContain(0.3);
+    });
+    const a = Float64Array.from(randnFill(1, 0, 16));
+    const feeds = (g: Graph) => Object.fromEntries(g.inputs.map((i) => [i.name, i.name === 'a' ? a : new Float64Array(sizeOf(i.var.shape))]));
+    const r1 = await stepOnce(g1, feeds(g1));
+    const compiled = gdCompiledPrograms();
+    expect(compiled).toBeGreaterThan(0);
+    const r2 = await stepOnce(g2, feeds(g2));
+    expect(gdCompiledPrograms()).toBe(compiled);
+    // From w = 0: grad = (w - a) + 0.1 exp(0.1 w) = 0.1 - a, so w' = lr (a - 0.1).
+    for (const [lr, r] of [
+      [0.2, r1],
+      [0.3, r2],
+    ] as const) {
+      const w = r[outputKey('update', 'w')]!;
+      for (let i = 0; i < 16; i++) expect(Math.abs(w[i]! - lr * (a[i]! - 0.1))).toBeLessThanOrEqual(4 * U * Math.max(1, Math.abs(lr * a[i]!)));
+    }
+  }, 60_000);
+
+  it('dispatches one program per value a fused kernel writes, and nothing else, per step', async () => {
+    await selectBackend('webgpu');
+    setFusedRunners((g) => webgpuFusedRunners(g));
+    for (const text of [src(0.1), 'param x: [32] = zeros\nminimize f = 0.5 * sum(x^2) over x by langevin(lr: 0.05, temperature: 0.5) for 4 steps\n']) {
+      const g = stepGraph(text);
+      const ks = kernelsOf(g);
+      const feeds = Object.fromEntries(g.inputs.map((i) => [i.name, i.role === 'rng' ? Float64Array.of(1, 0) : new Float64Array(sizeOf(i.var.shape)).fill(0.5)]));
+      const f = new Map(g.inputs.map((i) => [i.name, { shape: i.var.shape, data: Float32Array.from(feeds[i.name]!) }] as const));
+      const ex = new GraphExecutor(g);
+      tf.dispose([...ex.run(f).values()]); // first call uploads the constants
+      const before = gdDispatchCounts();
+      const n = countPrograms(() => tf.dispose([...ex.run(f).values()]));
+      ex.dispose();
+      const after = gdDispatchCounts();
+      const delta = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+      // Every kernel of these programs is fused except the Langevin noise (randn: one Philox program).
+      expect(ks.every((k) => k.fused || g.eqns[k.eqns[0]!]!.op === 'randn')).toBe(true);
+      const expected = ks.reduce((s, k) => s + (k.fused ? k.writes.length : 1), 0);
+      expect(n).toBe(expected);
+      expect(delta('fused')).toBe(ks.filter((k) => k.fused).reduce((s, k) => s + k.writes.length, 0));
+      expect(delta('philox_randn')).toBe(ks.filter((k) => !k.fused).length);
+    }
+  }, 60_000);
+
+  it('Langevin noise drawn on the device: the webgpu run equals the cpu run with the same seed', async () => {
+    const text = 'param x: [64] = zeros\nminimize f = 0.5 * sum(x^2) over x by langevin(lr: 0.05, temperature: 0.5) for 4 steps\n';
+    setFusedRunners((g) => (tf.getBackend() === 'webgpu' ? webgpuFusedRunners(g) : jsFusedRunners(g)));
+    const before = gdDispatchCounts().get('philox_randn') ?? 0;
+    const w = await run('l.gd', { text, backend: 'webgpu', seed: 11, host });
+    expect(w.status).toBe('ok');
+    expect((gdDispatchCounts().get('philox_randn') ?? 0) - before).toBe(4);
+    const c = await run('l.gd', { text, backend: 'cpu', seed: 11, host });
+    const xw = w.params['x']!.data;
+    const xc = c.params['x']!.data;
+    let moved = 0;
+    for (let i = 0; i < 64; i++) {
+      moved = Math.max(moved, Math.abs(xc[i]!));
+      // Each step adds sqrt(2·0.05·0.5)·z with z within 16 ulps·max(1,|z|) of the host's, plus a few rounded ops.
+      expect(Math.abs(xw[i]! - xc[i]!)).toBeLessThanOrEqual(4 * (16 + 4) * U * Math.max(1, Math.abs(xc[i]!)));
+    }
+    expect(moved).toBeGreaterThan(0.1); // the noise did move the chain
+    await selectBackend('webgpu');
+  }, 60_000);
 });
