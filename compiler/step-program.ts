@@ -9,6 +9,8 @@
  *  - 'data' named after the symbol: the whole tensor, or the current minibatch (shape [batch, ...]).
  *  - 'state' named `<target>.<slot>` (e.g. `w.m`, `w.v`): optimizer state listed in `state`.
  *  - 'mask' named `<param>.mask`: a persistent prune mask (1 keep, 0 pruned).
+ *  - 'rows' named `<param>.rows`: with `state: dense`, a `per B` param and its state are fed WHOLE and this
+ *    input ([batch], row indices as floats) selects the batch rows inside the graph (ir/batch-rows.ts).
  *  - 'scalar' named `t`: the step counter of this solve, 0-based, as float32.
  *  - 'rng' named `rng`: shape [2] = (seed, global step index); randomness is a pure function of it.
  * Graph outputs: 'update' named like the input it replaces; 'objective' named after the solve's NAME
