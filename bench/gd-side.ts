@@ -5,6 +5,9 @@ import { compileSolve, front } from '../compiler/pipeline.js';
 import { renderDiagnostic } from '../compiler/diagnostics/render.js';
 import { nodeFiles } from '../runtime/node-files.js';
 import { runProgram } from '../runtime/run.js';
+import { loadWasmKernelCompiler } from '../runtime/wasm-simd/wasm-kernels.js';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { BackendName } from '../runtime/backend.js';
 import '../runtime/std/index.js';
 import { median, type StepTiming } from './timing.js';
@@ -24,6 +27,10 @@ export async function gdStepMs(name: string, backend: BackendName, warm: number,
   const fr = front(file, readFileSync(file, 'utf8'), nodeFiles);
   const checked = fr.checked;
   if (!checked) throw new Error(`workload ${name} does not compile:\n${fr.diagnostics.map((d) => renderDiagnostic(d, fr.sources)).join('\n')}`);
+  // The bench runs under tsx, whose loader rewrites binaryen's 15 MB module on every import (a minute
+  // on this machine); a foreign tsx namespace in the URL makes tsx pass it to Node untouched. Loaded
+  // before the run, as runProgram would load it with a plain import.
+  await loadWasmKernelCompiler(() => import(pathToFileURL(createRequire(import.meta.url).resolve('binaryen')).href + '?tsx-namespace=native'));
   const stamps: number[] = [];
   let last = 0;
   const res = await runProgram(checked, {

@@ -139,6 +139,33 @@ interface Compiled {
 }
 
 /**
+ * Compiled modules by what they compute (ops, attributes, wiring, sizes): a graph compiled again (the
+ * same program run twice, a test's executors) reuses its modules, and V8's optimized code for them.
+ */
+const cache = new Map<string, Compiled>();
+const CACHE_LIMIT = 256;
+
+function compiledFor(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Compiled {
+  const key = JSON.stringify([
+    plan.size,
+    plan.reads,
+    plan.writes,
+    plan.eqns.map((i) => {
+      const e = g.eqns[i]!;
+      return [e.op, e.out.id, e.inputs.map((v) => v.id), e.attrs, plan.scalar.get(e.out.id), plan.phase.get(e.out.id)];
+    }),
+    plan.reads.map((id) => plan.scalar.get(id)),
+  ]);
+  let c = cache.get(key);
+  if (!c) {
+    c = { module: new WebAssembly.Module(emitWasmKernel(bn, g, plan) as Uint8Array<ArrayBuffer>), instance: null };
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(key, c);
+  }
+  return c;
+}
+
+/**
  * The runners for a graph on tfjs-wasm: WASM kernels for the qualifying groups (when binaryen is
  * loaded), plus the JS pairwise runners of runtime/fused/js-kernels.ts for kernels the WASM
  * backend does not take. Without binaryen or off tfjs-wasm: the JS runners alone.
@@ -155,7 +182,7 @@ export function wasmFusedRunners(g: Graph, opts: WasmFusedOptions = DEFAULTS): F
   for (const gr of wasmKernelGroups(g, opts, taken)) {
     const at = placement(g, gr.plan);
     if (at === null) continue;
-    const compiled: Compiled = { module: new WebAssembly.Module(emitWasmKernel(bn, g, gr.plan) as Uint8Array<ArrayBuffer>), instance: null };
+    const compiled = compiledFor(bn, g, gr.plan);
     const plan = gr.plan;
     runners.push({
       members: new Set(plan.eqns),

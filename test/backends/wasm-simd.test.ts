@@ -119,6 +119,58 @@ describe('vectorized exp and log (f32x4, Cephes range reduction + polynomial)', 
   });
 });
 
+/** Runs sum, max, min and prod of `xs` (four reductions of one read) as one WASM kernel in a memory of its own. */
+function runReductions(xs: Float32Array): number[] {
+  const b = new GraphBuilder();
+  const x = b.input('x', [xs.length], 'param');
+  const outs = (['sum', 'max', 'min', 'prod'] as const).map((op) => b.op(op, [x], { axes: [0], keepDims: false }));
+  outs.forEach((v, k) => b.output(`r${k}`, v, 'value'));
+  const g = b.build();
+  const k: Kernel = { eqns: [0, 1, 2, 3], fused: true, space: [xs.length], reads: [x.id], writes: outs.map((v) => v.id) };
+  const plan = planWasmKernel(g, [k])!;
+  const mod = new WebAssembly.Module(emitWasmKernel(bn, g, plan) as Uint8Array<ArrayBuffer>);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((4 * xs.length + 64) / 65536) });
+  const inst = new WebAssembly.Instance(mod, { env: { memory } });
+  new Float32Array(memory.buffer, 0, xs.length).set(xs);
+  const at = 4 * xs.length + 4;
+  (inst.exports['k'] as (...a: number[]) => void)(0, at, at + 4, at + 8, at + 12);
+  return [...new Float32Array(memory.buffer, at, 4)];
+}
+
+describe('wide reductions (float32 chunks folded into float64; pmax/pmin with NaN lanes tracked)', () => {
+  it('sum, max, min, prod over lengths around the vector width and the 1024-element chunk match float64 (sum within 1e-6 relative)', () => {
+    for (const n of [2, 3, 5, 7, 1023, 1024, 1025, 2051, 100_003]) {
+      const xs = Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 12.9898) * 2 + (i % 7 === 0 ? 0.5 : -0.25)));
+      const ps = Float32Array.from({ length: Math.min(n, 40) }, (_, i) => Math.fround(1 + ((i * 37) % 11) / 100));
+      let sum = 0;
+      let mx = -Infinity;
+      let mn = Infinity;
+      for (const v of xs) {
+        sum += v;
+        mx = Math.max(mx, v);
+        mn = Math.min(mn, v);
+      }
+      const [s, hi, lo] = runReductions(xs);
+      expect(Math.abs(s! - sum)).toBeLessThanOrEqual(1e-6 * xs.reduce((a, v) => a + Math.abs(v), 0));
+      expect(hi).toBe(Math.fround(mx));
+      expect(lo).toBe(Math.fround(mn));
+      const prod = ps.reduce((a, v) => a * v, 1);
+      expect(Math.abs(runReductions(ps)[3]! - prod)).toBeLessThanOrEqual(1e-6 * prod);
+    }
+  });
+
+  it('a NaN anywhere (vector body or tail) makes max, min and sum NaN; infinities are kept', () => {
+    for (const at of [0, 5, 1030, 1032]) {
+      const xs = new Float32Array(1033).fill(1);
+      xs[at] = NaN;
+      expect(runReductions(xs).slice(0, 3).every(Number.isNaN)).toBe(true);
+    }
+    const inf = new Float32Array(9).fill(-2);
+    inf[8] = Infinity;
+    expect(runReductions(inf).slice(0, 3)).toEqual([Infinity, Infinity, -2]);
+  });
+});
+
 // ── fused SIMD vs op by op vs the interpreter ───────────────────────────────
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));

@@ -36,6 +36,9 @@ export interface WasmKernelPlan {
   readonly phase: ReadonlyMap<number, Phase>;
 }
 
+/** Elements summed in float32 lanes before the partial sums move to float64 (256 per lane: float32 error below 256 ulp of the chunk's sum, typically 16). */
+const CHUNK = 1024;
+
 /** Templates that are not null (typed access to the per-op table). */
 const TEMPLATES: Partial<Record<string, WasmTemplate>> = Object.fromEntries(Object.entries(WASM_TEMPLATES).filter(([, t]) => t !== null)) as Partial<Record<string, WasmTemplate>>;
 
@@ -159,21 +162,43 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
     for (const id of plan.reads) if (plan.scalar.get(id)) body.push(m.local.set(localOf(id), m.v128.load32_splat(0, 4, param(id))));
     compute(body, 'pre');
     const reductions = plan.eqns.map((i) => g.eqns[i]!).filter((e) => plan.phase.get(e.out.id) === 'post');
-    const acc = new Map<number, { a: number; b: number }>();
+    const tmpl = (e: (typeof reductions)[number]) => TEMPLATES[e.op] as Extract<WasmTemplate, { kind: 'reduce' }>;
+    /**
+     * Accumulators: sums add float32 lanes into `c` for one chunk of CHUNK elements, then fold `c` into
+     * two float64x2 lanes `a`, `b` (10^6 float32 terms added in one float32 register would drift; one
+     * float64 add per element costs five instructions, per chunk it costs nothing). Products go to
+     * float64 directly (a float32 chunk product could overflow). max/min keep four float32 lanes in `a`
+     * with pmax/pmin (one instruction, unlike NaN-propagating f32x4.max) and collect NaN lanes in `c`.
+     */
+    const acc = new Map<number, { a: number; b: number; c: number }>();
     for (const e of reductions) {
-      const t = TEMPLATES[e.op] as Extract<WasmTemplate, { kind: 'reduce' }>;
-      const wide64 = t.wide === 'sum' || t.wide === 'prod';
+      const t = tmpl(e);
       const a = newLocal(bn.v128);
       const b = newLocal(bn.v128);
-      const init = wide64 ? m.f64x2.splat(m.f64.const(t.init)) : f4(m, t.init);
-      body.push(m.local.set(a, init), m.local.set(b, wide64 ? m.f64x2.splat(m.f64.const(t.init)) : f4(m, t.init)));
-      acc.set(e.out.id, { a, b });
+      const c = newLocal(bn.v128);
+      const f64 = t.wide === 'sum' || t.wide === 'prod';
+      body.push(m.local.set(a, f64 ? m.f64x2.splat(m.f64.const(t.init)) : f4(m, t.init)), m.local.set(b, m.f64x2.splat(m.f64.const(t.init))), m.local.set(c, f4(m, 0)));
+      acc.set(e.out.id, { a, b, c });
     }
+    const V = (l: number) => m.local.get(l, bn.v128);
+    // Takes a thunk: an expression node may appear once in the tree.
+    const swapHalves = (v: () => Ref) => m.i8x16.shuffle(v(), v(), [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]);
+    /** Folds each sum's float32 chunk accumulator into its float64 lanes and clears it. */
+    const flush = (): Ref[] =>
+      reductions
+        .filter((e) => tmpl(e).wide === 'sum')
+        .flatMap((e) => {
+          const { a, b, c } = acc.get(e.out.id)!;
+          return [
+            m.local.set(a, m.f64x2.add(V(a), m.f64x2.promote_low_f32x4(V(c)))),
+            m.local.set(b, m.f64x2.add(V(b), m.f64x2.promote_low_f32x4(swapHalves(() => V(c))))),
+            m.local.set(c, f4(m, 0)),
+          ];
+        });
     const i = () => m.local.get(iLocal, bn.i32);
     const at = (id: number) => m.i32.add(param(id), i());
-    /** One loop: `lanes` 4 (v128 loads and stores) or 1 (the tail: one element splat to all lanes). */
-    const loop = (label: string, from: number, to: number, lanes: 4 | 1): Ref[] => {
-      if (to <= from) return [];
+    /** The loop body: `lanes` 4 (v128 loads and stores) or 1 (the tail: one element splat to all lanes). */
+    const step = (lanes: 4 | 1): Ref[] => {
       const st: Ref[] = [];
       for (const id of plan.reads) {
         if (plan.scalar.get(id)) continue;
@@ -185,48 +210,66 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
         st.push(lanes === 4 ? m.v128.store(0, 4, at(id), get(id)) : m.v128.store32_lane(0, 4, 0, at(id), get(id)));
       });
       for (const e of reductions) {
-        const t = TEMPLATES[e.op] as Extract<WasmTemplate, { kind: 'reduce' }>;
-        const { a, b } = acc.get(e.out.id)!;
-        const A = () => m.local.get(a, bn.v128);
-        const B = () => m.local.get(b, bn.v128);
-        // In the tail every lane holds the same element: lanes 1..3 get the identity so it counts once.
-        const x = lanes === 4 ? get(e.inputs[0]!.id) : m.f32x4.replace_lane(f4(m, t.init), 0 as unknown as Ref, m.f32x4.extract_lane(get(e.inputs[0]!.id), 0 as unknown as Ref));
+        const t = tmpl(e);
+        const { a, b, c } = acc.get(e.out.id)!;
+        const xv = get(e.inputs[0]!.id);
         if (t.wide === 'max' || t.wide === 'min') {
-          st.push(m.local.set(a, t.wide === 'max' ? m.f32x4.max(A(), x) : m.f32x4.min(A(), x)));
+          // Every tail lane holds the same element, harmless for max/min. pmax(a, x) = a < x ? x : a.
+          st.push(m.local.set(a, t.wide === 'max' ? m.f32x4.pmax(V(a), xv) : m.f32x4.pmin(V(a), xv)));
+          st.push(m.local.set(c, m.v128.or(V(c), m.f32x4.ne(get(e.inputs[0]!.id), get(e.inputs[0]!.id)))));
+          continue;
+        }
+        // In the tail every lane holds the same element: lanes 1..3 get the identity so it counts once.
+        const x = lanes === 4 ? xv : m.f32x4.replace_lane(f4(m, t.init), 0 as unknown as Ref, m.f32x4.extract_lane(xv, 0 as unknown as Ref));
+        if (t.wide === 'sum') {
+          st.push(m.local.set(c, m.f32x4.add(V(c), x)));
           continue;
         }
         const xs = newLocal(bn.v128);
         st.push(m.local.set(xs, x));
-        const X = () => m.local.get(xs, bn.v128);
-        const lo = m.f64x2.promote_low_f32x4(X());
-        const hi = m.f64x2.promote_low_f32x4(m.i8x16.shuffle(X(), X(), [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]));
-        const op = (p: Ref, q: Ref) => (t.wide === 'sum' ? m.f64x2.add(p, q) : m.f64x2.mul(p, q));
-        st.push(m.local.set(a, op(A(), lo)), m.local.set(b, op(B(), hi)));
+        st.push(m.local.set(a, m.f64x2.mul(V(a), m.f64x2.promote_low_f32x4(V(xs)))), m.local.set(b, m.f64x2.mul(V(b), m.f64x2.promote_low_f32x4(swapHalves(() => V(xs))))));
       }
-      st.push(m.local.set(iLocal, m.i32.add(i(), m.i32.const(4 * lanes))));
-      st.push(m.br(label, m.i32.lt_u(i(), m.i32.const(4 * to))));
-      return [m.local.set(iLocal, m.i32.const(4 * from)), m.loop(label, m.block(null, st))];
+      return st;
     };
     const n4 = plan.size - (plan.size % 4);
-    body.push(...loop('main', 0, n4, 4), ...loop('tail', n4, plan.size, 1));
+    const chunkEnd = newLocal(bn.i32);
+    const CE = () => m.local.get(chunkEnd, bn.i32);
+    if (n4 > 0) {
+      // for (i = 0; i < n4; ) { end = min(i + CHUNK, n4); do { body } while (i < end); flush }
+      const inner = [...step(4), m.local.set(iLocal, m.i32.add(i(), m.i32.const(16))), m.br('inner', m.i32.lt_u(i(), CE()))];
+      const next = () => m.i32.add(i(), m.i32.const(4 * CHUNK));
+      body.push(
+        m.local.set(iLocal, m.i32.const(0)),
+        m.loop(
+          'outer',
+          m.block(null, [
+            m.local.set(chunkEnd, m.select(m.i32.lt_u(next(), m.i32.const(4 * n4)), next(), m.i32.const(4 * n4))),
+            m.loop('inner', m.block(null, inner)),
+            ...flush(),
+            m.br('outer', m.i32.lt_u(i(), m.i32.const(4 * n4))),
+          ]),
+        ),
+      );
+    }
+    if (plan.size > n4) {
+      const tail = [...step(1), m.local.set(iLocal, m.i32.add(i(), m.i32.const(4))), m.br('tail', m.i32.lt_u(i(), m.i32.const(4 * plan.size)))];
+      body.push(m.local.set(iLocal, m.i32.const(4 * n4)), m.loop('tail', m.block(null, tail)), ...flush());
+    }
     // After the loop: fold the accumulators' lanes and store every scalar write.
     for (const e of reductions) {
-      const t = TEMPLATES[e.op] as Extract<WasmTemplate, { kind: 'reduce' }>;
-      const { a, b } = acc.get(e.out.id)!;
-      const A = () => m.local.get(a, bn.v128);
-      const B = () => m.local.get(b, bn.v128);
+      const t = tmpl(e);
+      const { a, b, c } = acc.get(e.out.id)!;
       const lane = (v: Ref, k: number) => m.f32x4.extract_lane(v, k as unknown as Ref);
       let r: Ref;
       if (t.wide === 'max' || t.wide === 'min') {
         const f = (p: Ref, q: Ref) => (t.wide === 'max' ? m.f32.max(p, q) : m.f32.min(p, q));
-        r = f(f(lane(A(), 0), lane(A(), 1)), f(lane(A(), 2), lane(A(), 3)));
+        // A NaN anywhere makes the result NaN (as Math.max and the interpreter say).
+        r = m.select(m.v128.any_true(V(c)), m.f32.const(NaN), f(f(lane(V(a), 0), lane(V(a), 1)), f(lane(V(a), 2), lane(V(a), 3))));
       } else {
-        const op = (p: Ref, q: Ref) => (t.wide === 'sum' ? m.f64x2.add(p, q) : m.f64x2.mul(p, q));
         const s = newLocal(bn.v128);
-        body.push(m.local.set(s, op(A(), B())));
-        const S = () => m.local.get(s, bn.v128);
-        const l0 = m.f64x2.extract_lane(S(), 0 as unknown as Ref);
-        const l1 = m.f64x2.extract_lane(S(), 1 as unknown as Ref);
+        body.push(m.local.set(s, t.wide === 'sum' ? m.f64x2.add(V(a), V(b)) : m.f64x2.mul(V(a), V(b))));
+        const l0 = m.f64x2.extract_lane(V(s), 0 as unknown as Ref);
+        const l1 = m.f64x2.extract_lane(V(s), 1 as unknown as Ref);
         r = m.f32.demote(t.wide === 'sum' ? m.f64.add(l0, l1) : m.f64.mul(l0, l1));
       }
       body.push(m.f32.store(0, 4, param(e.out.id), r));
