@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { gd, ROOT } from '../helpers/cli.js';
+import { execFile } from 'node:child_process';
+import { ROOT } from '../helpers/cli.js';
 import { colorStats, readPng } from './png.js';
 
 const CHROMIUM = process.env.GD_CHROMIUM ?? '/usr/bin/chromium';
@@ -51,6 +52,15 @@ function hashOf(name: string, text: string): string {
   return `${encodeURIComponent(name)}:${deflateRawSync(Buffer.from(text)).toString('base64url')}`;
 }
 
+/** `gd ...` (the built CLI, as test/helpers/cli.ts runs it) without blocking: it runs beside the Vite build. */
+function gdAsync(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((ok) => {
+    execFile(process.execPath, [join(ROOT, 'bin/run.js'), ...args], { cwd: ROOT, maxBuffer: 1 << 26, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) =>
+      ok({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
 const editorText = (page: Page) => page.$$eval('.cm-content .cm-line', (ls) => ls.map((l) => l.textContent ?? '').join('\n'));
 
 async function runToEnd(page: Page): Promise<string> {
@@ -67,9 +77,18 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', () => {
   let page: Page;
   const errors: string[] = [];
   const leastSquares = readFileSync(join(ROOT, 'examples/least-squares.gd'), 'utf8');
+  const diverging = leastSquares.replace('gd(lr: 0.1)', 'gd(lr: 100)');
+  /** The CLI's answers for the same programs, computed beside the build. */
+  let cli: { run: Awaited<ReturnType<typeof gdAsync>>; emit: Awaited<ReturnType<typeof gdAsync>>; diverging: Awaited<ReturnType<typeof gdAsync>> };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gd-playground-'));
+    writeFileSync(join(dir, 'diverging.gd'), diverging);
+    const references = Promise.all([
+      gdAsync(['run', 'examples/least-squares.gd', '--json', '--backend', 'cpu', '--out', join(dir, 'cli-run')]),
+      gdAsync(['compile', 'examples/least-squares.gd', '--emit', 'ts']),
+      gdAsync(['run', join(dir, 'diverging.gd'), '--json', '--backend', 'cpu', '--out', join(dir, 'cli-diverging')]),
+    ]);
     const { build } = await import('vite');
     await build({ configFile: join(ROOT, 'playground/vite.config.ts'), logLevel: 'error', build: { outDir: join(dir, 'site'), emptyOutDir: true } });
     ({ server, url } = await serve(join(dir, 'site')));
@@ -77,6 +96,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (e) => errors.push(e.message));
+    const [run, emit, div] = await references;
+    cli = { run, emit, diverging: div };
   }, 240_000);
 
   afterAll(async () => {
@@ -148,10 +169,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', () => {
   });
 
   it('runs least-squares on cpu to the loss `gd run --json --backend cpu` reports', async () => {
-    const out = join(dir, 'cli-run');
-    const cli = gd(['run', 'examples/least-squares.gd', '--json', '--backend', 'cpu', '--out', out]);
-    expect(cli.code, cli.stderr).toBe(0);
-    const ref = JSON.parse(cli.stdout) as { objective: { value: number }; log: { step: number; loss: number }[]; params: { w: { data: number[] } } };
+    expect(cli.run.code, cli.run.stderr).toBe(0);
+    const ref = JSON.parse(cli.run.stdout) as { objective: { value: number }; log: { step: number; loss: number }[]; params: { w: { data: number[] } } };
 
     await open('?backend=cpu', hashOf('least-squares', leastSquares));
     expect(await runToEnd(page)).toBe('done');
@@ -172,11 +191,10 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', () => {
   });
 
   it('shows the TypeScript `gd compile --emit ts` writes', async () => {
-    const cli = gd(['compile', 'examples/least-squares.gd', '--emit', 'ts']);
-    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.emit.code, cli.emit.stderr).toBe(0);
     await page.click('#tabs button[data-tab="ts"]');
     await expect.poll(() => page.textContent('#ts'), { timeout: 30_000 }).not.toMatch(/^\/\/ emitting/);
-    expect(((await page.textContent('#ts')) ?? '').trim()).toBe(cli.stdout.trim());
+    expect(((await page.textContent('#ts')) ?? '').trim()).toBe(cli.emit.stdout.trim());
     await page.click('#tabs button[data-tab="plot"]');
   });
 
@@ -188,6 +206,15 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', () => {
     console.log(`playground default backend in headless Chromium: ${used}`);
     // Other backends round differently; the loss still reaches the noise floor.
     expect(Number(await page.getAttribute('#objective', 'data-value'))).toBeLessThan(1e-6);
+  });
+
+  it('reports a diverging run as gd run does (non-finite value, at the solve)', async () => {
+    const code = (JSON.parse(cli.diverging.stdout) as { diagnostics: { code: string }[] }).diagnostics[0]!.code;
+    await open('?backend=cpu', hashOf('least-squares', diverging));
+    expect(await runToEnd(page)).toBe('error');
+    const item = page.locator(`#problems li.error[data-code="${code}"]`);
+    expect(await item.getAttribute('data-line')).toBe('6');
+    expect(await page.textContent('#status')).toContain(code);
   });
 
   it('stays responsive during a long run, and Stop stops it', async () => {
