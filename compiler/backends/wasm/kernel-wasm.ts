@@ -12,7 +12,7 @@ import { sizeOf } from '../../ir/ops.js';
 import type { Kernel } from '../../passes/kernels.js';
 import { WASM_TEMPLATES, type WasmTemplate } from './op-templates.js';
 import type { Ref, SimdEmitter } from './simd-math.js';
-import { f4 } from './simd-math.js';
+import { f4, v128Splat, type ConstPool } from './simd-math.js';
 
 /** The binaryen.js namespace (its default export). */
 export type Binaryen = typeof BinaryenModule;
@@ -120,8 +120,22 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
       return l;
     };
     const get = (id: number) => m.local.get(localOf(id), bn.v128);
+    // Every v128 constant lives in a local set once at function entry (see ConstPool).
+    const constLocal = new Map<number, number>();
+    const constInits: Ref[] = [];
+    const c4 = (bits: number) => {
+      let l = constLocal.get(bits);
+      if (l === undefined) {
+        l = newLocal(bn.v128);
+        constLocal.set(bits, l);
+        constInits.push(m.local.set(l, v128Splat(m, bits)));
+      }
+      return m.local.get(l, bn.v128);
+    };
+    const P: ConstPool = { m, c4 };
     const emitter = (stmts: Ref[]): SimdEmitter => ({
       m,
+      c4,
       stmts,
       tmp: (e) => {
         const l = newLocal(bn.v128);
@@ -146,7 +160,7 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
             v = t.emit(s, ins[0]!, ins[1]!);
             break;
           case 'where':
-            v = m.v128.bitselect(ins[1]!, ins[2]!, m.f32x4.ne(ins[0]!, f4(m, 0)));
+            v = m.v128.bitselect(ins[1]!, ins[2]!, m.f32x4.ne(ins[0]!, f4(P, 0)));
             break;
           case 'identity':
           case 'reduce': // over one element: the element
@@ -177,7 +191,7 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
       const b = newLocal(bn.v128);
       const c = newLocal(bn.v128);
       const f64 = t.wide === 'sum' || t.wide === 'prod';
-      body.push(m.local.set(a, f64 ? m.f64x2.splat(m.f64.const(t.init)) : f4(m, t.init)), m.local.set(b, m.f64x2.splat(m.f64.const(t.init))), m.local.set(c, f4(m, 0)));
+      body.push(m.local.set(a, f64 ? m.f64x2.splat(m.f64.const(t.init)) : f4(P, t.init)), m.local.set(b, m.f64x2.splat(m.f64.const(t.init))), m.local.set(c, f4(P, 0)));
       acc.set(e.out.id, { a, b, c });
     }
     const V = (l: number) => m.local.get(l, bn.v128);
@@ -192,7 +206,7 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
           return [
             m.local.set(a, m.f64x2.add(V(a), m.f64x2.promote_low_f32x4(V(c)))),
             m.local.set(b, m.f64x2.add(V(b), m.f64x2.promote_low_f32x4(swapHalves(() => V(c))))),
-            m.local.set(c, f4(m, 0)),
+            m.local.set(c, f4(P, 0)),
           ];
         });
     const i = () => m.local.get(iLocal, bn.i32);
@@ -220,7 +234,7 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
           continue;
         }
         // In the tail every lane holds the same element: lanes 1..3 get the identity so it counts once.
-        const x = lanes === 4 ? xv : m.f32x4.replace_lane(f4(m, t.init), 0 as unknown as Ref, m.f32x4.extract_lane(xv, 0 as unknown as Ref));
+        const x = lanes === 4 ? xv : m.f32x4.replace_lane(f4(P, t.init), 0 as unknown as Ref, m.f32x4.extract_lane(xv, 0 as unknown as Ref));
         if (t.wide === 'sum') {
           st.push(m.local.set(c, m.f32x4.add(V(c), x)));
           continue;
@@ -277,7 +291,7 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
     for (const id of plan.writes) {
       if (plan.scalar.get(id) && plan.phase.get(id) !== 'post') body.push(m.f32.store(0, 4, param(id), m.f32x4.extract_lane(get(id), 0 as unknown as Ref)));
     }
-    m.addFunction('k', bn.createType(new Array<number>(nParams).fill(bn.i32)), bn.none, vars, m.block(null, body));
+    m.addFunction('k', bn.createType(new Array<number>(nParams).fill(bn.i32)), bn.none, vars, m.block(null, [...constInits, ...body]));
     m.addFunctionExport('k', 'k');
     if (!m.validate()) throw new Error('generated WASM kernel does not validate');
     m.optimize();

@@ -18,7 +18,7 @@ export type WasmTemplate =
 const un = (emit: (s: SimdEmitter, x: Ref) => Ref): WasmTemplate => ({ kind: 'unary', emit });
 const bin = (emit: (s: SimdEmitter, a: Ref, b: Ref) => Ref): WasmTemplate => ({ kind: 'binary', emit });
 /** A comparison's all-ones/all-zeros lane mask turned into 1.0/0.0. */
-const cmp = (f: (s: SimdEmitter, a: Ref, b: Ref) => Ref): WasmTemplate => bin((s, a, b) => s.m.v128.and(f(s, a, b), f4(s.m, 1)));
+const cmp = (f: (s: SimdEmitter, a: Ref, b: Ref) => Ref): WasmTemplate => bin((s, a, b) => s.m.v128.and(f(s, a, b), f4(s, 1)));
 
 /**
  * Every op, once. null: not fusable into a WASM kernel (the runtime runs the kernel op by op): ops
@@ -33,21 +33,21 @@ export const WASM_TEMPLATES = {
   log: un(log4),
   log1p: null,
   sqrt: un((s, x) => s.m.f32x4.sqrt(x)),
-  rsqrt: un((s, x) => s.m.f32x4.div(f4(s.m, 1), s.m.f32x4.sqrt(x))),
+  rsqrt: un((s, x) => s.m.f32x4.div(f4(s, 1), s.m.f32x4.sqrt(x))),
   abs: un((s, x) => s.m.f32x4.abs(x)),
   // ±1 by the sign, 0 and NaN kept (Math.sign).
   sign: un((s, x) => {
     const v = s.tmp(x);
     const { m } = s;
-    const pos = m.v128.bitselect(f4(m, 1), v(), m.f32x4.gt(v(), f4(m, 0)));
-    return m.v128.bitselect(f4(m, -1), pos, m.f32x4.lt(v(), f4(m, 0)));
+    const pos = m.v128.bitselect(f4(s, 1), v(), m.f32x4.gt(v(), f4(s, 0)));
+    return m.v128.bitselect(f4(s, -1), pos, m.f32x4.lt(v(), f4(s, 0)));
   }),
   // x > 0 ? x : 0 (a NaN gives 0, as the JS kernels and the interpreter do).
   relu: un((s, x) => {
     const v = s.tmp(x);
-    return s.m.v128.and(v(), s.m.f32x4.gt(v(), f4(s.m, 0)));
+    return s.m.v128.and(v(), s.m.f32x4.gt(v(), f4(s, 0)));
   }),
-  sigmoid: un((s, x) => s.m.f32x4.div(f4(s.m, 1), s.m.f32x4.add(f4(s.m, 1), exp4(s, s.m.f32x4.neg(x))))),
+  sigmoid: un((s, x) => s.m.f32x4.div(f4(s, 1), s.m.f32x4.add(f4(s, 1), exp4(s, s.m.f32x4.neg(x))))),
   tanh: null,
   softplus: null,
   sin: null,
@@ -56,7 +56,7 @@ export const WASM_TEMPLATES = {
     const v = s.tmp(x);
     return s.m.f32x4.mul(v(), v());
   }),
-  reciprocal: un((s, x) => s.m.f32x4.div(f4(s.m, 1), x)),
+  reciprocal: un((s, x) => s.m.f32x4.div(f4(s, 1), x)),
   floor: un((s, x) => s.m.f32x4.floor(x)),
   stop_gradient: { kind: 'identity' },
   add: bin((s, a, b) => s.m.f32x4.add(a, b)),

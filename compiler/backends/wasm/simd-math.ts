@@ -16,22 +16,35 @@ export type Ref = number;
  * `tmp` stores an expression in a fresh v128 local (returning a getter), so a value used several
  * times is computed once.
  */
-export interface SimdEmitter {
-  readonly m: Module;
+export interface SimdEmitter extends ConstPool {
   readonly stmts: Ref[];
   tmp(e: Ref): () => Ref;
+}
+
+/**
+ * Where v128 constants come from: `c4` (when given) returns a hoisted local holding the constant
+ * (V8 rebuilds a v128.const from two 64-bit immediates at every use, several instructions each time
+ * inside a loop), otherwise a plain v128.const.
+ */
+export interface ConstPool {
+  readonly m: Module;
+  readonly c4?: (bits: number) => Ref;
 }
 
 const f32Bits = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0]!;
 
 /** An f32x4 constant with the same value in every lane. */
-export function f4(m: Module, x: number): Ref {
-  const b = f32Bits(x);
-  return i4(m, b | 0);
+export function f4(p: ConstPool, x: number): Ref {
+  return i4(p, f32Bits(x) | 0);
 }
 
 /** An i32x4 constant with the same value in every lane. */
-export function i4(m: Module, x: number): Ref {
+export function i4(p: ConstPool, x: number): Ref {
+  return p.c4 ? p.c4(x | 0) : v128Splat(p.m, x | 0);
+}
+
+/** The v128.const with `x` in every i32 lane. */
+export function v128Splat(m: Module, x: number): Ref {
   const bytes = new Uint8Array(16);
   const v = new DataView(bytes.buffer);
   for (let l = 0; l < 4; l++) v.setInt32(4 * l, x, true);
@@ -39,9 +52,10 @@ export function i4(m: Module, x: number): Ref {
 }
 
 /** Horner evaluation c[0]·x^(k-1) + … + c[k-1] with f32x4 mul/add. */
-function horner(m: Module, x: () => Ref, c: readonly number[]): Ref {
-  let acc = f4(m, c[0]!);
-  for (let k = 1; k < c.length; k++) acc = m.f32x4.add(m.f32x4.mul(acc, x()), f4(m, c[k]!));
+function horner(s: SimdEmitter, x: () => Ref, c: readonly number[]): Ref {
+  const { m } = s;
+  let acc = f4(s, c[0]!);
+  for (let k = 1; k < c.length; k++) acc = m.f32x4.add(m.f32x4.mul(acc, x()), f4(s, c[k]!));
   return acc;
 }
 
@@ -68,17 +82,17 @@ const ROUND_MAGIC = 12582912;
 export function exp4(s: SimdEmitter, x: Ref): Ref {
   const { m } = s;
   // pmax(a, b) = a < b ? b : a and pmin(a, b) = b < a ? b : a: with x first, a NaN x is returned.
-  const xc = s.tmp(m.f32x4.pmin(m.f32x4.pmax(x, f4(m, EXP_LO)), f4(m, EXP_HI)));
-  const t = s.tmp(m.f32x4.add(m.f32x4.mul(xc(), f4(m, LOG2E)), f4(m, ROUND_MAGIC)));
-  const fx = s.tmp(m.f32x4.sub(t(), f4(m, ROUND_MAGIC)));
-  const r = s.tmp(m.f32x4.sub(m.f32x4.sub(xc(), m.f32x4.mul(fx(), f4(m, EXP_C1))), m.f32x4.mul(fx(), f4(m, EXP_C2))));
+  const xc = s.tmp(m.f32x4.pmin(m.f32x4.pmax(x, f4(s, EXP_LO)), f4(s, EXP_HI)));
+  const t = s.tmp(m.f32x4.add(m.f32x4.mul(xc(), f4(s, LOG2E)), f4(s, ROUND_MAGIC)));
+  const fx = s.tmp(m.f32x4.sub(t(), f4(s, ROUND_MAGIC)));
+  const r = s.tmp(m.f32x4.sub(m.f32x4.sub(xc(), m.f32x4.mul(fx(), f4(s, EXP_C1))), m.f32x4.mul(fx(), f4(s, EXP_C2))));
   const z = s.tmp(m.f32x4.mul(r(), r()));
   // y = P(r)·r² + r + 1
-  const y = m.f32x4.add(m.f32x4.add(m.f32x4.mul(horner(m, r, EXP_P), z()), r()), f4(m, 1));
-  const n = s.tmp(m.i32x4.sub(t(), i4(m, f32Bits(ROUND_MAGIC))));
+  const y = m.f32x4.add(m.f32x4.add(m.f32x4.mul(horner(s, r, EXP_P), z()), r()), f4(s, 1));
+  const n = s.tmp(m.i32x4.sub(t(), i4(s, f32Bits(ROUND_MAGIC))));
   const n1 = s.tmp(m.i32x4.shr_s(n(), m.i32.const(1)));
   const n2 = m.i32x4.sub(n(), n1());
-  const pow2 = (k: Ref) => m.i32x4.shl(m.i32x4.add(k, i4(m, 127)), m.i32.const(23));
+  const pow2 = (k: Ref) => m.i32x4.shl(m.i32x4.add(k, i4(s, 127)), m.i32.const(23));
   return m.f32x4.mul(m.f32x4.mul(y, pow2(n1())), pow2(n2));
 }
 
@@ -94,24 +108,24 @@ const MIN_NORMAL = 1.1754943508222875e-38;
 export function log4(s: SimdEmitter, x: Ref): Ref {
   const { m } = s;
   const xin = s.tmp(x);
-  const small = s.tmp(m.f32x4.lt(xin(), f4(m, MIN_NORMAL)));
-  const xs = s.tmp(m.v128.bitselect(m.f32x4.mul(xin(), f4(m, 8388608)), xin(), small()));
+  const small = s.tmp(m.f32x4.lt(xin(), f4(s, MIN_NORMAL)));
+  const xs = s.tmp(m.v128.bitselect(m.f32x4.mul(xin(), f4(s, 8388608)), xin(), small()));
   // Exponent (bias 126, so f = mantissa·2^-1 lies in [0.5, 1)), less 23 for the denormals just scaled.
-  const e0 = m.i32x4.sub(m.i32x4.shr_u(xs(), m.i32.const(23)), i4(m, 126));
-  const e1 = m.i32x4.sub(e0, m.v128.and(small(), i4(m, 23)));
-  const f = s.tmp(m.v128.or(m.v128.and(xs(), i4(m, 0x007fffff)), i4(m, 0x3f000000)));
+  const e0 = m.i32x4.sub(m.i32x4.shr_u(xs(), m.i32.const(23)), i4(s, 126));
+  const e1 = m.i32x4.sub(e0, m.v128.and(small(), i4(s, 23)));
+  const f = s.tmp(m.v128.or(m.v128.and(xs(), i4(s, 0x007fffff)), i4(s, 0x3f000000)));
   // f < √½: use 2f − 1 and e − 1 (the mask is all ones, i.e. −1 as an integer).
-  const lt = s.tmp(m.f32x4.lt(f(), f4(m, SQRTHF)));
+  const lt = s.tmp(m.f32x4.lt(f(), f4(s, SQRTHF)));
   const e = s.tmp(m.f32x4.convert_i32x4_s(m.i32x4.add(e1, lt())));
-  const u = s.tmp(m.f32x4.sub(m.f32x4.add(f(), m.v128.and(f(), lt())), f4(m, 1)));
+  const u = s.tmp(m.f32x4.sub(m.f32x4.add(f(), m.v128.and(f(), lt())), f4(s, 1)));
   const z = s.tmp(m.f32x4.mul(u(), u()));
-  let y = m.f32x4.mul(m.f32x4.mul(horner(m, u, LOG_P), u()), z());
-  y = m.f32x4.add(y, m.f32x4.mul(e(), f4(m, -2.12194440e-4)));
-  y = m.f32x4.sub(y, m.f32x4.mul(z(), f4(m, 0.5)));
-  const res = m.f32x4.add(m.f32x4.add(u(), y), m.f32x4.mul(e(), f4(m, 0.693359375)));
+  let y = m.f32x4.mul(m.f32x4.mul(horner(s, u, LOG_P), u()), z());
+  y = m.f32x4.add(y, m.f32x4.mul(e(), f4(s, -2.12194440e-4)));
+  y = m.f32x4.sub(y, m.f32x4.mul(z(), f4(s, 0.5)));
+  const res = m.f32x4.add(m.f32x4.add(u(), y), m.f32x4.mul(e(), f4(s, 0.693359375)));
   // Edge lanes, last one wins: +inf → +inf; 0 → −inf; negative or NaN → NaN.
-  const withInf = m.v128.bitselect(f4(m, Infinity), res, m.f32x4.eq(xin(), f4(m, Infinity)));
-  const withZero = m.v128.bitselect(f4(m, -Infinity), withInf, m.f32x4.eq(xin(), f4(m, 0)));
-  const bad = m.v128.or(m.f32x4.lt(xin(), f4(m, 0)), m.f32x4.ne(xin(), xin()));
-  return m.v128.bitselect(f4(m, NaN), withZero, bad);
+  const withInf = m.v128.bitselect(f4(s, Infinity), res, m.f32x4.eq(xin(), f4(s, Infinity)));
+  const withZero = m.v128.bitselect(f4(s, -Infinity), withInf, m.f32x4.eq(xin(), f4(s, 0)));
+  const bad = m.v128.or(m.f32x4.lt(xin(), f4(s, 0)), m.f32x4.ne(xin(), xin()));
+  return m.v128.bitselect(f4(s, NaN), withZero, bad);
 }
