@@ -79,13 +79,14 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', () => {
   const leastSquares = readFileSync(join(ROOT, 'examples/least-squares.gd'), 'utf8');
   const diverging = leastSquares.replace('gd(lr: 0.1)', 'gd(lr: 100)');
   /** The CLI's answers for the same programs, computed beside the build. */
-  let cli: { run: Awaited<ReturnType<typeof gdAsync>>; emit: Awaited<ReturnType<typeof gdAsync>>; diverging: Awaited<ReturnType<typeof gdAsync>> };
+  let cli: Record<'run' | 'wasm' | 'emit' | 'diverging', Awaited<ReturnType<typeof gdAsync>>>;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gd-playground-'));
     writeFileSync(join(dir, 'diverging.gd'), diverging);
     const references = Promise.all([
       gdAsync(['run', 'examples/least-squares.gd', '--json', '--backend', 'cpu', '--out', join(dir, 'cli-run')]),
+      gdAsync(['run', 'examples/least-squares.gd', '--json', '--backend', 'wasm', '--out', join(dir, 'cli-wasm')]),
       gdAsync(['compile', 'examples/least-squares.gd', '--emit', 'ts']),
       gdAsync(['run', join(dir, 'diverging.gd'), '--json', '--backend', 'cpu', '--out', join(dir, 'cli-diverging')]),
     ]);
@@ -96,8 +97,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (e) => errors.push(e.message));
-    const [run, emit, div] = await references;
-    cli = { run, emit, diverging: div };
+    const [run, wasm, emit, div] = await references;
+    cli = { run, wasm, emit, diverging: div };
   }, 240_000);
 
   afterAll(async () => {
@@ -188,6 +189,26 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', () => {
     // The plot has the logged loss: one point per log row (steps 0, 50, ..., 300).
     const d = (await page.getAttribute('#plot path.series[data-name="loss"]', 'd'))!;
     expect(d.match(/[ML]/g)).toHaveLength(ref.log.length);
+  });
+
+  it('runs on the wasm backend from the site\'s own .wasm files, as `gd run --backend wasm` does', async () => {
+    expect(cli.wasm.code, cli.wasm.stderr).toBe(0);
+    const ref = JSON.parse(cli.wasm.stdout) as { objective: { value: number }; log: { step: number; loss: number }[] };
+    const elsewhere: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      if (!r.url().startsWith(url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && r.url() !== 'about:blank') elsewhere.push(r.url());
+    };
+    page.on('request', onRequest);
+    try {
+      await open('?backend=wasm', hashOf('least-squares', leastSquares));
+      expect(await runToEnd(page)).toBe('done');
+    } finally {
+      page.off('request', onRequest);
+    }
+    expect(await page.textContent('#backend-used')).toBe('wasm');
+    expect(elsewhere).toEqual([]);
+    expect(Math.abs(Number(await page.getAttribute('#objective', 'data-value')) - ref.objective.value)).toBeLessThanOrEqual(1e-5);
+    expect(await page.textContent('#latest')).toBe(`step 300: loss = ${ref.log[ref.log.length - 1]!.loss}`);
   });
 
   it('shows the TypeScript `gd compile --emit ts` writes', async () => {
