@@ -1,10 +1,12 @@
 /** Source text → AST plus syntax diagnostics: lexing, parsing with recovery, and AST building in one call. */
 import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
-import { lex, tokenEnd, type LexProblem } from '../grammar/lexer.js';
+import { scan, tokensOf, tokenEnd, type LexProblem } from '../grammar/lexer.js';
 import { parseTokens } from '../grammar/parser.js';
 import * as T from '../grammar/tokens.js';
 import type { ProgramCstNode } from '../grammar/cst.js';
 import { buildAst } from './ast/build-ast.js';
+import { parseDirect } from './ast/direct-parse.js';
+import { deepStatements, MAX_NESTING, withoutStatements } from '../grammar/nesting.js';
 import type { Program } from './ast/ast.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { sortDiagnostics } from './diagnostics/diagnostic.js';
@@ -21,7 +23,24 @@ export interface ParseOutput {
  * one diagnostic per token, and the program holds every statement that could be built.
  */
 export function parse(file: string, text: string): ParseOutput {
-  const { tokens, problems } = lex(text);
+  let scanned = scan(text);
+  // Statements nested deeper than every recursive walker can follow are reported and left out, first.
+  const deep = deepStatements(scanned);
+  const tooDeep = deep.map((d) => D.nestingTooDeep({ file, start: scanned.starts[d.at]!, end: scanned.ends[d.at]! }, MAX_NESTING));
+  if (deep.length > 0) scanned = withoutStatements(scanned, deep);
+  // Most files are valid: read them straight into the AST. Anything else takes the recovering parser.
+  if (scanned.problems.length === 0) {
+    const program = parseDirect(file, text, scanned);
+    if (program) return { program, diagnostics: tooDeep };
+  }
+  const { tokens, problems } = tokensOf(text, scanned);
+  const recovered = parseRecovering(file, text, tokens, problems);
+  if (tooDeep.length === 0) return recovered;
+  return { program: recovered.program, diagnostics: sortDiagnostics([...tooDeep, ...recovered.diagnostics]) };
+}
+
+/** The chevrotain parser (error recovery on) and buildAst: every syntax error of the file, and every whole statement. */
+export function parseRecovering(file: string, text: string, tokens: IToken[], problems: readonly LexProblem[]): ParseOutput {
   const { cst, errors } = parseTokens(tokens);
   const diagnostics: Diagnostic[] = problems.map((p) => lexDiagnostic(file, p));
   const lexedAt = new Set(problems.map((p) => p.start));

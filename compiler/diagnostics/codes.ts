@@ -26,6 +26,7 @@ export const CODES = {
   GD1012: { title: 'invalid-slice' },
   GD1013: { title: 'invalid-control-clause' },
   GD1014: { title: 'invalid-escape' },
+  GD1015: { title: 'nesting-too-deep' },
 
   // ── GD2xxx: names, types, shapes ─────────────────────────────────────────
   GD2001: { title: 'unknown-name' },

@@ -273,9 +273,31 @@ class ExprLowering {
     );
   }
 
+  /**
+   * A binary operator. The left spine (`a + b + c + ...`, as long as the parser reads it) is walked
+   * iteratively, as the checker does, so a 100,000-term sum does not exhaust the stack; each operator
+   * is built at its own span, in the order the recursive walk would build it.
+   */
   binary(e: A.Binary, locals: ReadonlyMap<string, Var>): Var {
+    const spine: A.Binary[] = [e];
+    while (spine[spine.length - 1]!.left.kind === 'Binary') spine.push(spine[spine.length - 1]!.left as A.Binary);
+    let acc = this.expr(spine[spine.length - 1]!.left, locals);
+    const prev = this.b.at(e.span);
+    try {
+      for (let i = spine.length - 1; i >= 0; i--) {
+        const node = spine[i]!;
+        this.b.at(node.span);
+        acc = this.binaryOp(node, acc, locals);
+      }
+    } finally {
+      this.b.at(prev);
+    }
+    return acc;
+  }
+
+  /** `l OP e.right`, with `x^2` and `x^1` built as a square and as x itself. */
+  private binaryOp(e: A.Binary, l: Var, locals: ReadonlyMap<string, Var>): Var {
     const b = this.b;
-    const l = this.expr(e.left, locals);
     if (e.op === '^' && e.right.kind === 'Number') {
       if (e.right.value === 2) return b.unary('square', l);
       if (e.right.value === 1) return l;

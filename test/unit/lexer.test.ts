@@ -1,6 +1,9 @@
 /** Lexer: token kinds, soft vs hard keywords, literals, and the lexical problems it reports. */
 import { describe, expect, it } from 'vitest';
-import { tokenMatcher } from 'chevrotain';
+import { Lexer, tokenMatcher } from 'chevrotain';
+import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { decodeString, lex, tokenEnd } from '../../grammar/lexer.js';
 import * as T from '../../grammar/tokens.js';
 
@@ -75,5 +78,40 @@ describe('lexer', () => {
       ['invalid-number', '2x'],
       ['invalid-number', '3e+'],
     ]);
+  });
+});
+
+/**
+ * The hand-written scanner against a chevrotain Lexer built from the token definitions of tokens.ts
+ * (first match in order, keywords with `longer_alt`, unexpected characters dropped up to where a token
+ * can start): same tokens, same offsets, same unexpected-character runs.
+ */
+describe('scanner matches the chevrotain lexer of tokens.ts', () => {
+  const reference = new Lexer(T.allTokens, { positionTracking: 'onlyOffset' });
+  function expectSame(text: string): void {
+    const ref = reference.tokenize(text);
+    const ours = lex(text);
+    const refTokens = ref.tokens.map((t) => `${t.tokenType === T.UnterminatedString ? 'StringLit' : t.tokenType.name}@${t.startOffset}:${t.image}`);
+    expect(ours.tokens.map((t) => `${t.tokenType.name}@${t.startOffset}:${t.image}`), JSON.stringify(text)).toEqual(refTokens);
+    const refRuns = ref.errors.map((e) => `${e.offset}+${e.length}`);
+    const ourRuns = ours.problems.filter((p) => p.kind === 'unexpected-character').map((p) => `${p.start}+${p.end - p.start}`);
+    expect(ourRuns, JSON.stringify(text)).toEqual(refRuns);
+  }
+
+  it('on every example', () => {
+    const dir = join(import.meta.dirname, '../../examples');
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.gd'))) expectSame(readFileSync(join(dir, f), 'utf8'));
+  });
+
+  it('on random text made of the characters and words that matter', () => {
+    const pieces = [
+      ' ', '\n', '\t', '\r', '\v', '#', '"', '\\', 'a', '_', 'Z', '0', '7', '.', 'e', 'E', '+', '-', '=', '>', '<', '!', '*', '/', '^', '@', '%',
+      '(', ')', '[', ']', '{', '}', ',', ':', '$', '?', '~', '`', "'", '\u00e9', '\u2003', '\ud83d\ude00', 'in', 'init', 'import', 'max', 'maximize',
+      'steps', 'steps_total', 'log', 'per', 'param', 'particles', 'to', 'for', 'from', 'prune', 'dim', 'batch', '1e', '1e-3', '.5', '3.', '2x', '1.T',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (parts) => expectSame(parts.join(''))),
+      { numRuns: 3000, seed: 7 },
+    );
   });
 });

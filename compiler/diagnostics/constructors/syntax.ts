@@ -80,3 +80,10 @@ export function invalidEscape(span: Span, text: string): Diagnostic {
 export function duplicateClause(span: Span, what: string, first: Span): Diagnostic {
   return makeDiagnostic('GD1007', span, `${what} is given twice`, { notes: [{ message: 'first given here', span: first }] });
 }
+
+/** GD1015: an expression nesting deeper than the front end follows (brackets, signs, `^`, lambdas); the statement is left out. */
+export function nestingTooDeep(span: Span, limit: number): Diagnostic {
+  return makeDiagnostic('GD1015', span, `expression nested too deeply (more than ${limit} levels)`, {
+    help: 'split it into let declarations',
+  });
+}
