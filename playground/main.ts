@@ -215,8 +215,13 @@ async function run(): Promise<void> {
         ui.latest.textContent = latestText(row);
         if (!frame) frame = requestAnimationFrame(redraw);
       },
-      onStep: (s) => {
+      onStep: (s, end) => {
         ui.step.textContent = String(s);
+        // The plot's x axis spans the current solve to its end, so progress reads at a glance.
+        if (end !== null && end > (total ?? 0)) {
+          total = end;
+          if (!frame) frame = requestAnimationFrame(redraw);
+        }
       },
     });
     if (frame) cancelAnimationFrame(frame);

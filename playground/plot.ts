@@ -67,7 +67,7 @@ export function drawPlot(svg: SVGSVGElement, series: readonly Series[], total: n
   }
   for (let i = 0; i <= 4; i++) {
     const x = (xMax * i) / 4;
-    svg.append(el('text', { x: px(x), y: H - 8, 'text-anchor': 'middle', class: 'tick' }, String(Math.round(x))));
+    svg.append(el('text', { x: px(x), y: H - 8, 'text-anchor': 'middle', class: 'tick' }, String(Number(x.toPrecision(3)))));
   }
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!;

@@ -37,8 +37,8 @@ export interface PageRunOptions {
   readonly onBackend: (name: string, skipped: readonly string[]) => void;
   /** Called with every new log row, as the run writes it. */
   readonly onLog: (row: LogRow, objective: string) => void;
-  /** Steps done so far (called often; cheap). */
-  readonly onStep: (globalStep: number) => void;
+  /** Steps done so far, and the global step at which the current solve ends (null: `until` without `max`). Called every step; keep it cheap. */
+  readonly onStep: (globalStep: number, solveEnd: number | null) => void;
 }
 
 export async function runInPage(checked: CheckedProgram, o: PageRunOptions): Promise<RunResult> {
@@ -63,7 +63,7 @@ export async function runInPage(checked: CheckedProgram, o: PageRunOptions): Pro
         lastRow = p.latest;
         o.onLog(p.latest, p.objective);
       }
-      o.onStep(p.globalStep);
+      o.onStep(p.globalStep, p.total === null ? null : p.globalStep - p.t + p.total);
     },
   });
 }
