@@ -69,7 +69,8 @@ async function runToEnd(page: Page): Promise<string> {
   return (await page.getAttribute('#status', 'data-state'))!;
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', () => {
+// Each test drives a real browser; under a loaded CI machine (other test files run beside it) give them room.
+describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 120_000 }, () => {
   let dir: string;
   let server: Server;
   let url: string;
