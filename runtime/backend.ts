@@ -110,6 +110,39 @@ async function dawnGpu(m: DawnModule): Promise<{ gpu: unknown; note?: string } |
   return { gpu: soft, note: 'no GPU adapter found; running on SwiftShader, a software Vulkan rasterizer on the CPU (slow)' };
 }
 
+interface AdapterLike {
+  readonly limits: { readonly maxStorageBuffersPerShaderStage: number };
+  requestDevice(d?: { requiredLimits?: Record<string, number> }): Promise<unknown>;
+}
+interface GpuLike {
+  requestAdapter(o?: unknown): Promise<AdapterLike | null>;
+}
+
+/**
+ * tfjs-backend-webgpu asks for a device with WebGPU's default of 8 storage buffers per stage; a fused
+ * kernel reading many values needs more, and adapters offer more (SwiftShader: 12). The device is
+ * asked for the adapter's own limit (runtime/webgpu/fused-runners.ts reads it back from the device).
+ */
+function withAdapterBufferLimit(gpu: GpuLike): GpuLike {
+  return {
+    requestAdapter: async (o?: unknown) => {
+      const a = await gpu.requestAdapter(o);
+      if (!a) return a;
+      const request = a.requestDevice.bind(a);
+      return new Proxy(a, {
+        get(target, prop) {
+          if (prop === 'requestDevice') {
+            return (d: { requiredLimits?: Record<string, number> } = {}) =>
+              request({ ...d, requiredLimits: { ...d.requiredLimits, maxStorageBuffersPerShaderStage: target.limits.maxStorageBuffersPerShaderStage } });
+          }
+          const v = Reflect.get(target, prop, target) as unknown;
+          return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    },
+  };
+}
+
 async function selectWebgpu(): Promise<SelectedBackend> {
   const dawn = await importOptional('webgpu');
   if (!dawn.ok) {
@@ -129,7 +162,7 @@ async function selectWebgpu(): Promise<SelectedBackend> {
       fail(backendUnavailable('webgpu', why, `install a Vulkan driver, or chromium for SwiftShader and set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`));
     }
     note = found.note;
-    Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu: found.gpu }, configurable: true, writable: true });
+    Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu: withAdapterBufferLimit(found.gpu as GpuLike) }, configurable: true, writable: true });
   }
   const backend = await importOptional('@tensorflow/tfjs-backend-webgpu');
   if (!backend.ok) {

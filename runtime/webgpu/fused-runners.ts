@@ -36,6 +36,9 @@ export function webgpuFusedRunners(g: Graph, opts: WebgpuRunnerOptions = { fuse:
     const s = shapeOf.get(id)!;
     return t.size === sizeOf(s) ? t : tf.broadcastTo(t, [...s]);
   };
+  // One storage buffer of the device's per-stage limit is the output.
+  const device = (tf.backend() as unknown as { device?: { limits?: { maxStorageBuffersPerShaderStage?: number } } }).device;
+  const maxInputs = (device?.limits?.maxStorageBuffersPerShaderStage ?? 8) - 1;
   for (const k of kernelsOf(g)) {
     if (!k.fused) {
       const i = k.eqns[0]!;
@@ -64,7 +67,7 @@ export function webgpuFusedRunners(g: Graph, opts: WebgpuRunnerOptions = { fuse:
     const readsReady = producers.every((p) => p < 0 || !taken.has(p) || (runnerAt.get(p) ?? Infinity) < at);
     const writesLate = k.writes.every((id) => (consumers.get(id) ?? []).every((c) => members.has(c) || c >= at));
     if (!readsReady || !writesLate) continue;
-    const w = compileKernelWgsl(g, k);
+    const w = compileKernelWgsl(g, k, maxInputs);
     if (!w) continue;
     for (const m of members) {
       taken.add(m);

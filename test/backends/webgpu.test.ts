@@ -5,10 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Graph } from '../../compiler/ir/ir.js';
-import { interpret } from '../../compiler/ir/interpret.js';
 import { randFill, randnFill } from '../../compiler/ir/rng.js';
 import { sizeOf } from '../../compiler/ir/ops.js';
 import { compileSolve, front, solveItems } from '../../compiler/pipeline.js';
@@ -21,21 +18,11 @@ import { jsFusedRunners } from '../../runtime/fused/js-kernels.js';
 import { webgpuFusedRunners } from '../../runtime/webgpu/fused-runners.js';
 import { fusedProgram, gdCompiledPrograms, gdDispatchCounts, randomOnDevice } from '../../runtime/webgpu/programs.js';
 import { run } from '../../api.js';
-import { feedGraph } from '../helpers/feeds.js';
+import { probeWebgpu, stepOnce } from '../helpers/webgpu.js';
 import '../../runtime/std/index.js';
 
-const inCI = process.env['CI'] === 'true' || process.env['CI'] === '1';
-const unavailable = await selectBackend('webgpu').then(
-  () => null,
-  (e: unknown) => String((e as { diagnostic?: { message?: string } }).diagnostic?.message ?? e),
-);
-if (unavailable && !inCI) console.log(`webgpu tests skipped: ${unavailable}`);
-
+const unavailable = await probeWebgpu();
 // (setFusedRunners changes below stay in this file's worker: vitest isolates test files.)
-
-it('Dawn with a WebGPU adapter is available (required in CI)', () => {
-  if (inCI) expect(unavailable, 'CI installs chromium (SwiftShader) and libvulkan1: Dawn must find an adapter').toBeNull();
-});
 
 /** float32 unit roundoff: the error of one rounded operation, relative. */
 const U = 2 ** -24;
@@ -90,20 +77,6 @@ function countPrograms(f: () => void): number {
     b.runWebGPUProgram = original;
   }
   return n;
-}
-
-/** Runs one step of `g` on host feeds; returns every output on the host. */
-async function stepOnce(g: Graph, feeds: Record<string, Float64Array>): Promise<Record<string, Float32Array>> {
-  const ex = new GraphExecutor(g);
-  const f = new Map(g.inputs.map((i) => [i.name, { shape: i.var.shape, data: Float32Array.from(feeds[i.name]!) }] as const));
-  const outs = ex.run(f);
-  const res: Record<string, Float32Array> = {};
-  for (const [k, t] of outs) {
-    res[k] = (await t.data()) as Float32Array;
-    t.dispose();
-  }
-  ex.dispose();
-  return res;
 }
 
 gpu('fused WGSL kernels', () => {
@@ -191,3 +164,4 @@ gpu('fused WGSL kernels', () => {
     await selectBackend('webgpu');
   }, 60_000);
 });
+

@@ -19,6 +19,13 @@ export const WORKGROUP = 64;
 /** A reduction of at least this many elements into each output gets a workgroup per output element. */
 export const WIDE_REDUCTION = 256;
 
+/**
+ * Storage buffers a program may read: WebGPU's default maxStorageBuffersPerShaderStage is 8 (what
+ * tfjs-backend-webgpu's device gets), one of which is the output. A kernel with a program reading
+ * more runs op by op.
+ */
+export const MAX_INPUT_BUFFERS = 7;
+
 /** One generated program: computes one written value. */
 export interface WgslProgram {
   /** The var it writes, and that var's shape (the program's output is flat, reshaped after). */
@@ -62,7 +69,7 @@ const strides = (s: Shape): number[] => {
  * Compiles one fused kernel to WGSL programs, or returns null when an op or an axis relation is
  * outside what the generator handles (the runtime then runs the kernel op by op).
  */
-export function compileKernelWgsl(g: Graph, k: Kernel): WgslKernel | null {
+export function compileKernelWgsl(g: Graph, k: Kernel, maxInputs = MAX_INPUT_BUFFERS): WgslKernel | null {
   const eqns = k.eqns.map((i) => g.eqns[i]!);
   for (const e of eqns) {
     const t: WgslOp | null = WGSL_OPS[e.op];
@@ -76,6 +83,7 @@ export function compileKernelWgsl(g: Graph, k: Kernel): WgslKernel | null {
   const constants = new Map<number, number>();
   try {
     const programs = k.writes.map((w) => program(w));
+    if (programs.some((p) => p.inputs.length > maxInputs)) return null;
     return { reads: k.reads, writes: k.writes, programs, constants };
   } catch (e) {
     if (e instanceof Unsupported) return null;
@@ -202,8 +210,8 @@ export function compileKernelWgsl(g: Graph, k: Kernel): WgslKernel | null {
       let div = total;
       axes.forEach((a, n) => {
         div /= ext[n]!;
-        sub[a] = `j${a}`;
-        body.push(`    let j${a} : i32 = (r / ${div}) % ${ext[n]};`);
+        sub[a] = `r${a}`; // not j*: inner reductions name their loops j<counter>
+        body.push(`    let r${a} : i32 = (r / ${div}) % ${ext[n]};`);
       });
       const xv = value(e.inputs[0]!.id, sub, body, '    ');
       body.push(`    acc = ${t.combine('acc', xv)};`);
@@ -234,7 +242,7 @@ export function printWgsl(g: Graph, kernels: readonly Kernel[]): string {
     if (!k.fused) return;
     const w = compileKernelWgsl(g, k);
     if (!w) {
-      out.push(`// k${n}: not generated (an op or axis relation outside the WGSL generator); runs op by op`);
+      out.push(`// k${n}: not generated (an op or axis relation outside the WGSL generator, or over ${MAX_INPUT_BUFFERS} input buffers); runs op by op`);
       return;
     }
     w.programs.forEach((p, i) => {
