@@ -142,6 +142,11 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
         stmts.push(m.local.set(l, e));
         return () => m.local.get(l, bn.v128);
       },
+      local: () => {
+        const l = newLocal(bn.v128);
+        return { set: (e) => m.local.set(l, e), get: () => m.local.get(l, bn.v128) };
+      },
+      fork: () => emitter([]),
     });
     /** Computes every member of `phase` into its local, in graph order. */
     const compute = (stmts: Ref[], phase: Phase) => {

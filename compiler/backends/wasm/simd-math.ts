@@ -19,6 +19,10 @@ export type Ref = number;
 export interface SimdEmitter extends ConstPool {
   readonly stmts: Ref[];
   tmp(e: Ref): () => Ref;
+  /** A fresh v128 local: `set` gives the statement, `get` an expression reading it. */
+  local(): { set(e: Ref): Ref; get(): Ref };
+  /** An emitter over a new statement list (a branch), sharing this one's locals and constants. */
+  fork(): SimdEmitter;
 }
 
 /**
@@ -103,16 +107,35 @@ const MIN_NORMAL = 1.1754943508222875e-38;
 
 /**
  * Natural log lane by lane: +0/−0 → −inf, negative or NaN → NaN, +inf → +inf; denormals are scaled
- * by 2^23 before the exponent is read, so they get full relative accuracy too.
+ * by 2^23 before the exponent is read, so they get full relative accuracy too. When all four lanes
+ * are positive normal finite numbers (the usual case, one integer compare) a branch skips the
+ * denormal scaling and the edge selects, about 15% of a log.
  */
 export function log4(s: SimdEmitter, x: Ref): Ref {
   const { m } = s;
   const xin = s.tmp(x);
-  const small = s.tmp(m.f32x4.lt(xin(), f4(s, MIN_NORMAL)));
-  const xs = s.tmp(m.v128.bitselect(m.f32x4.mul(xin(), f4(s, 8388608)), xin(), small()));
-  // Exponent (bias 126, so f = mantissa·2^-1 lies in [0.5, 1)), less 23 for the denormals just scaled.
-  const e0 = m.i32x4.sub(m.i32x4.shr_u(xs(), m.i32.const(23)), i4(s, 126));
-  const e1 = m.i32x4.sub(e0, m.v128.and(small(), i4(s, 23)));
+  const res = s.local();
+  // x positive, normal and finite ⇔ bits(x) − bits(2^-126) < bits(inf) − bits(2^-126) as unsigned integers.
+  const normal = m.i32x4.lt_u(m.i32x4.sub(xin(), i4(s, 0x00800000)), i4(s, 0x7f000000));
+  const fast = s.fork();
+  fast.stmts.push(res.set(logCore(fast, xin, false)));
+  const slow = s.fork();
+  slow.stmts.push(res.set(logEdges(slow, xin, logCore(slow, xin, true))));
+  s.stmts.push(m.if(m.i32x4.all_true(normal), m.block(null, fast.stmts), m.block(null, slow.stmts)));
+  return res.get();
+}
+
+/** The reduction and polynomial; with `denormals`, inputs below 2^-126 are scaled by 2^23 first. */
+function logCore(s: SimdEmitter, xin: () => Ref, denormals: boolean): Ref {
+  const { m } = s;
+  let xs = xin;
+  let e1: Ref = m.i32x4.sub(m.i32x4.shr_u(xin(), m.i32.const(23)), i4(s, 126));
+  if (denormals) {
+    const small = s.tmp(m.f32x4.lt(xin(), f4(s, MIN_NORMAL)));
+    xs = s.tmp(m.v128.bitselect(m.f32x4.mul(xin(), f4(s, 8388608)), xin(), small()));
+    // Exponent (bias 126, so f = mantissa·2^-1 lies in [0.5, 1)), less 23 for the denormals just scaled.
+    e1 = m.i32x4.sub(m.i32x4.sub(m.i32x4.shr_u(xs(), m.i32.const(23)), i4(s, 126)), m.v128.and(small(), i4(s, 23)));
+  }
   const f = s.tmp(m.v128.or(m.v128.and(xs(), i4(s, 0x007fffff)), i4(s, 0x3f000000)));
   // f < √½: use 2f − 1 and e − 1 (the mask is all ones, i.e. −1 as an integer).
   const lt = s.tmp(m.f32x4.lt(f(), f4(s, SQRTHF)));
@@ -122,8 +145,12 @@ export function log4(s: SimdEmitter, x: Ref): Ref {
   let y = m.f32x4.mul(m.f32x4.mul(horner(s, u, LOG_P), u()), z());
   y = m.f32x4.add(y, m.f32x4.mul(e(), f4(s, -2.12194440e-4)));
   y = m.f32x4.sub(y, m.f32x4.mul(z(), f4(s, 0.5)));
-  const res = m.f32x4.add(m.f32x4.add(u(), y), m.f32x4.mul(e(), f4(s, 0.693359375)));
-  // Edge lanes, last one wins: +inf → +inf; 0 → −inf; negative or NaN → NaN.
+  return m.f32x4.add(m.f32x4.add(u(), y), m.f32x4.mul(e(), f4(s, 0.693359375)));
+}
+
+/** Edge lanes, last one wins: +inf → +inf; 0 → −inf; negative or NaN → NaN. */
+function logEdges(s: SimdEmitter, xin: () => Ref, res: Ref): Ref {
+  const { m } = s;
   const withInf = m.v128.bitselect(f4(s, Infinity), res, m.f32x4.eq(xin(), f4(s, Infinity)));
   const withZero = m.v128.bitselect(f4(s, -Infinity), withInf, m.f32x4.eq(xin(), f4(s, 0)));
   const bad = m.v128.or(m.f32x4.lt(xin(), f4(s, 0)), m.f32x4.ne(xin(), xin()));
