@@ -82,6 +82,7 @@ function problemItem(d: Diagnostic, sources: ReadonlyMap<string, string>): HTMLL
 
 function showProblems(fr: FrontResult): void {
   ui.problems.replaceChildren(...fr.diagnostics.map((d) => problemItem(d, fr.sources)));
+  ui.problems.dataset.file = path(); // which program the list is about
   const errors = fr.diagnostics.filter((d) => d.severity === 'error').length;
   ui.problemCount.textContent = fr.diagnostics.length === 0 ? '✓' : `${errors} error(s), ${fr.diagnostics.length - errors} other`;
   if (!running) ui.run.disabled = fr.checked === null;

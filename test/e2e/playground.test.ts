@@ -132,12 +132,15 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 12
     expect(errors).toEqual([]);
   });
 
-  it('picks an example that loads data files, and checks it clean', async () => {
-    await page.selectOption('#example', 'ifgsm');
-    const text = readFileSync(join(ROOT, 'examples/ifgsm.gd'), 'utf8');
-    await expect.poll(() => editorText(page)).toBe(text);
-    // ifgsm loads digit.json and weights.json: a missing data file would be a diagnostic.
-    await expect.poll(() => page.textContent('#problem-count')).toBe('✓');
+  it('picks each example and checks it without errors (data files and std modules are in the page)', async () => {
+    // ifgsm and wasserstein-gaussian load .json data, most others `use std.*`: a missing file or module is an error.
+    for (const f of readdirSync(join(ROOT, 'examples')).filter((x) => x.endsWith('.gd'))) {
+      await page.selectOption('#example', f.slice(0, -3));
+      await expect.poll(() => editorText(page)).toBe(readFileSync(join(ROOT, 'examples', f), 'utf8'));
+      await page.waitForSelector(`#problems[data-file="examples/${f}"]`, { state: 'attached' });
+      await expect.poll(() => page.textContent('#problem-count'), { message: f }).toMatch(/^(✓|0 error\(s\).*)$/);
+      expect(await page.locator('#problems li.error').allTextContents(), f).toEqual([]);
+    }
     await page.selectOption('#example', 'least-squares');
     await expect.poll(() => editorText(page)).toBe(leastSquares);
   });
