@@ -77,16 +77,29 @@ const EXP_HI = 89;
 const ROUND_MAGIC = 12582912;
 
 /**
- * e^x lane by lane. The clamp uses pmin/pmax (one instruction each) with the operand order that
- * keeps a NaN lane NaN; ±inf land on the clamp bounds and give +inf / +0. n = round(x·log2 e) comes
- * from the magic-number addition (its bits minus the magic's bits are n). 2^n is applied as two
- * factors 2^⌊n/2⌋ · 2^(n−⌊n/2⌋), each a normal float for n in [−150, 128], so results in the
- * denormal range are rounded once, correctly.
+ * e^x lane by lane. When every lane has |x| ≤ 87 (one compare; NaN fails it) the result is normal and
+ * 2^n is added to y's exponent bits directly. Otherwise the clamp uses pmin/pmax (one instruction each)
+ * with the operand order that keeps a NaN lane NaN; ±inf land on the clamp bounds and give +inf / +0;
+ * and 2^n is applied as two factors 2^⌊n/2⌋ · 2^(n−⌊n/2⌋), each a normal float for n in [−150, 128],
+ * so results in the denormal range are rounded once, correctly. n = round(x·log2 e) comes from the
+ * magic-number addition (its bits minus the magic's bits are n).
  */
 export function exp4(s: SimdEmitter, x: Ref): Ref {
   const { m } = s;
+  const xin = s.tmp(x);
+  const res = s.local();
+  const fast = s.fork();
+  fast.stmts.push(res.set(expCore(fast, xin, false)));
+  const slow = s.fork();
   // pmax(a, b) = a < b ? b : a and pmin(a, b) = b < a ? b : a: with x first, a NaN x is returned.
-  const xc = s.tmp(m.f32x4.pmin(m.f32x4.pmax(x, f4(s, EXP_LO)), f4(s, EXP_HI)));
+  const xc = slow.tmp(m.f32x4.pmin(m.f32x4.pmax(xin(), f4(s, EXP_LO)), f4(s, EXP_HI)));
+  slow.stmts.push(res.set(expCore(slow, xc, true)));
+  s.stmts.push(m.if(m.i32x4.all_true(m.f32x4.le(m.f32x4.abs(xin()), f4(s, 87))), m.block(null, fast.stmts), m.block(null, slow.stmts)));
+  return res.get();
+}
+
+function expCore(s: SimdEmitter, xc: () => Ref, wide: boolean): Ref {
+  const { m } = s;
   const t = s.tmp(m.f32x4.add(m.f32x4.mul(xc(), f4(s, LOG2E)), f4(s, ROUND_MAGIC)));
   const fx = s.tmp(m.f32x4.sub(t(), f4(s, ROUND_MAGIC)));
   const r = s.tmp(m.f32x4.sub(m.f32x4.sub(xc(), m.f32x4.mul(fx(), f4(s, EXP_C1))), m.f32x4.mul(fx(), f4(s, EXP_C2))));
@@ -94,6 +107,8 @@ export function exp4(s: SimdEmitter, x: Ref): Ref {
   // y = P(r)·r² + r + 1
   const y = m.f32x4.add(m.f32x4.add(m.f32x4.mul(horner(s, r, EXP_P), z()), r()), f4(s, 1));
   const n = s.tmp(m.i32x4.sub(t(), i4(s, f32Bits(ROUND_MAGIC))));
+  // |x| ≤ 87: y·2^n is normal, so adding n to the exponent field is exact.
+  if (!wide) return m.i32x4.add(y, m.i32x4.shl(n(), m.i32.const(23)));
   const n1 = s.tmp(m.i32x4.shr_s(n(), m.i32.const(1)));
   const n2 = m.i32x4.sub(n(), n1());
   const pow2 = (k: Ref) => m.i32x4.shl(m.i32x4.add(k, i4(s, 127)), m.i32.const(23));
