@@ -21,7 +21,8 @@ import { lowerObjective } from './ir/lower.js';
 import { grad } from './autodiff/reverse.js';
 import { extendGraph } from './ir/builder.js';
 import { runPasses, type OptLevel } from './passes/index.js';
-import { printKernels } from './passes/kernels.js';
+import { kernelsOf, printKernels } from './passes/kernels.js';
+import { printWgsl } from './backends/wgsl/kernel-wgsl.js';
 import { buildStep, type BuildStepOptions } from './step.js';
 import type { StepProgram } from './step-program.js';
 import { GraphBuilder } from './ir/builder.js';
@@ -114,12 +115,13 @@ export function batchShapes(checked: CheckedProgram): Record<string, readonly nu
   return Object.keys(out).length > 0 ? out : null;
 }
 
-export type DumpKind = 'ast' | 'ir' | 'grad' | 'opt' | 'fused';
+export type DumpKind = 'ast' | 'ir' | 'grad' | 'opt' | 'fused' | 'wgsl';
 
 /**
  * The human-readable dump of one phase (`gd compile --dump`): stable text, no spans or paths.
  * ir: each solve's objective graph; grad: the same with the backward pass; opt: the optimized step graph;
- * fused: the kernels that step runs (compiler/passes/kernels.ts).
+ * fused: the kernels that step runs (compiler/passes/kernels.ts); wgsl: their generated WebGPU shaders
+ * (compiler/backends/wgsl/kernel-wgsl.ts).
  */
 export function dump(fr: FrontResult, kind: DumpKind): string {
   if (kind === 'ast') return fr.program ? printAst(fr.program) : '';
@@ -131,6 +133,11 @@ export function dump(fr: FrontResult, kind: DumpKind): string {
     let g: Graph;
     if (kind === 'fused') {
       parts.push(`${title}\n${printKernels(compileSolve(checked, item, 'O1').step)}`);
+      continue;
+    }
+    if (kind === 'wgsl') {
+      const step = compileSolve(checked, item, 'O1').step;
+      parts.push(`${title}\n${printWgsl(step, kernelsOf(step))}`);
       continue;
     }
     if (kind === 'opt') {

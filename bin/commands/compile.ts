@@ -12,7 +12,7 @@ export default class Compile extends BaseCommand {
   static override examples = ['<%= config.bin %> compile examples/least-squares.gd --dump ir', '<%= config.bin %> compile examples/least-squares.gd --emit ts -o least-squares.ts'];
   static override args = { file: Args.string({ required: true, description: 'the .gd program' }) };
   static override flags = {
-    dump: Flags.string({ options: ['ast', 'ir', 'grad', 'opt', 'fused'], description: 'which phase to print (required unless --emit)' }),
+    dump: Flags.string({ options: ['ast', 'ir', 'grad', 'opt', 'fused', 'wgsl'], description: 'which phase to print (required unless --emit)' }),
     emit: Flags.string({ options: ['ts'], description: 'emit a standalone TypeScript module (see docs/embedding.md)' }),
     output: Flags.string({ char: 'o', description: 'with --emit: write the module to this file instead of stdout' }),
     set: Flags.string({ multiple: true, multipleNonGreedy: true, description: 'override a dim or const: --set n=1024 (repeat for several)' }),
