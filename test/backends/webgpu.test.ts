@@ -120,6 +120,18 @@ gpu('fused WGSL kernels', () => {
     }
   }, 60_000);
 
+  it('sin and cos in generated kernels are accurate to a few ulps (the Vulkan builtins may err by 2^-11)', async () => {
+    await selectBackend('webgpu');
+    setFusedRunners((g) => webgpuFusedRunners(g));
+    const g = stepGraph('param x: [4096] = zeros\nminimize f = sum(sin(x) + cos(x)) over x by gd(lr: 1) for 1 steps\n');
+    expect(kernelsOf(g).every((k) => k.fused)).toBe(true);
+    const x = Float64Array.from({ length: 4096 }, (_, i) => Math.fround((i / 4096 - 0.5) * 200));
+    const r = await stepOnce(g, Object.fromEntries(g.inputs.map((i) => [i.name, i.name === 'x' ? x : new Float64Array(sizeOf(i.var.shape))])));
+    const w = r[outputKey('update', 'x')]!;
+    // x' = x - (cos x - sin x): the reduction by 2π and the polynomials err by a few ulps of 1; x's own rounding by u·|x|.
+    for (let i = 0; i < 4096; i++) expect(Math.abs(w[i]! - (x[i]! - (Math.cos(x[i]!) - Math.sin(x[i]!))))).toBeLessThanOrEqual(8 * U * Math.max(1, Math.abs(x[i]!)));
+  }, 60_000);
+
   it('dispatches one program per value a fused kernel writes, and nothing else, per step', async () => {
     await selectBackend('webgpu');
     setFusedRunners((g) => webgpuFusedRunners(g));

@@ -248,7 +248,7 @@ export function printWgsl(g: Graph, kernels: readonly Kernel[]): string {
     w.programs.forEach((p, i) => {
       const us = p.uniforms.map((id, c) => `c${c} = %${id} (${w.constants.get(id)})`).join(', ');
       out.push(`// k${n}.${i}: writes %${p.write} [${p.shape.join(',')}]; ${p.perWorkgroup ? 'a workgroup' : 'a thread'} per element; buffers ${p.inputs.map((id, b) => `in${b} = %${id}`).join(', ') || 'none'}; uniforms ${us || 'none'}`);
-      out.push(p.code.replace(WGSL_HELPERS, '// (gd_pow, gd_max, gd_min, gd_log1p helpers)\n'));
+      out.push(p.code.replace(WGSL_HELPERS, '// (gd_pow, gd_max, gd_min, gd_cos_sin, gd_log1p helpers)\n'));
     });
   });
   return out.join('\n');

@@ -20,7 +20,10 @@ const view: WgslOp = { kind: 'view' };
  * pow of a negative base is undefined in WGSL (tfjs and the interpreter give ±|a|^b for integer b);
  * max/min must propagate NaN (the interpreter's and tfjs's reductions do; WGSL's max may drop it);
  * tanh is clamped because exp overflow inside some drivers' tanh gives NaN for |x| > 44;
- * log1p has no builtin: log(u)·x/(u−1) with u = 1+x is accurate to a few ulps (Goldberg's form).
+ * log1p has no builtin: log(u)·x/(u−1) with u = 1+x is accurate to a few ulps (Goldberg's form);
+ * sin and cos are computed here: Vulkan lets the builtins err by 2^-11 absolute and SwiftShader does
+ * (1.9e-4 measured), so the argument is reduced by 2π (Cody–Waite, two constants) and by quarter
+ * turns, and Taylor polynomials run on [-π/4, π/4] (a few ulps for |x| up to about 10^4).
  */
 export const WGSL_HELPERS = `
 fn gd_pow(a : f32, b : f32) -> f32 {
@@ -42,6 +45,20 @@ fn gd_min(a : f32, b : f32) -> f32 {
   if (isnan(a)) { return a; }
   if (isnan(b)) { return b; }
   return min(a, b);
+}
+fn gd_cos_sin(x : f32) -> vec2<f32> {
+  let q = round(x * 0.159154943);
+  let f = (x - q * 6.28125) - q * 0.00193530717958647692;
+  let h = round(f * 0.636619772);
+  let t = (f - h * 1.5703125) - h * 0.000483826794896619231;
+  let t2 = t * t;
+  let c = 1.0 - t2 * (0.5 - t2 * (1.0 / 24.0 - t2 * (1.0 / 720.0 - t2 * (1.0 / 40320.0))));
+  let s = t * (1.0 - t2 * (1.0 / 6.0 - t2 * (1.0 / 120.0 - t2 * (1.0 / 5040.0 - t2 * (1.0 / 362880.0)))));
+  let k = i32(h) & 3;
+  if (k == 0) { return vec2<f32>(c, s); }
+  if (k == 1) { return vec2<f32>(-s, c); }
+  if (k == 2) { return vec2<f32>(-c, -s); }
+  return vec2<f32>(s, -c);
 }
 fn gd_log1p(x : f32) -> f32 {
   let u = 1.0 + x;
@@ -65,8 +82,8 @@ export const WGSL_OPS = {
   sigmoid: unary((x) => `(1.0 / (1.0 + exp(-${x})))`),
   tanh: unary((x) => `tanh(clamp(${x}, -15.0, 15.0))`),
   softplus: unary((x) => `(max(${x}, 0.0) + gd_log1p(exp(-abs(${x}))))`),
-  sin: unary((x) => `sin(${x})`),
-  cos: unary((x) => `cos(${x})`),
+  sin: unary((x) => `gd_cos_sin(${x}).y`),
+  cos: unary((x) => `gd_cos_sin(${x}).x`),
   square: unary((x) => `(${x} * ${x})`),
   reciprocal: unary((x) => `(1.0 / ${x})`),
   floor: unary((x) => `floor(${x})`),
