@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { STUBBED_BUILTINS, SUBSTITUTES } from './build/browser-map.js';
-import { prebundle } from './build/prebundle.js';
+import { prebundle, shipAsIs } from './build/prebundle.js';
 
 const at = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 
@@ -26,7 +26,7 @@ function substitutes(): Plugin {
 export default defineConfig({
   root: at('.'),
   base: './',
-  plugins: [substitutes(), prebundle('ts-morph', at('..'))],
+  plugins: [substitutes(), prebundle('ts-morph', at('..')), shipAsIs('binaryen', 'index.js', at('..'))],
   resolve: {
     // runtime/run.ts, outputs.ts and checkpoint.ts import a few Node built-ins for run folders and
     // checkpoints, which the page never writes (node-stubs.ts says why).

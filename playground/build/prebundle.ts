@@ -4,6 +4,7 @@
  * CommonJS conversion of those ~11 MB took about 30 CPU seconds, two thirds of the whole build; esbuild
  * needs about two. Dev serving is untouched (Vite's dependency optimizer already uses esbuild).
  */
+import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { build as esbuild, type Plugin as EsbuildPlugin } from 'esbuild';
 import type { Plugin } from 'vite';
@@ -41,6 +42,25 @@ export function prebundle(pkg: string, root: string): Plugin {
         plugins: [emptyBuiltins],
       });
       this.emitFile({ type: 'asset', fileName: `assets/${file}`, source: out.outputFiles[0]!.contents });
+    },
+  };
+}
+
+/**
+ * Externalizes `pkg`, a self-contained ES module file (binaryen: 15 MB, imported lazily by the WASM
+ * kernels), and ships that file as is, as `assets/<pkg>.js`: Rollup need not parse it nor esbuild
+ * minify it again.
+ */
+export function shipAsIs(pkg: string, file: string, root: string): Plugin {
+  const out = `${pkg.replace(/[^A-Za-z0-9-]/g, '-')}.js`;
+  return {
+    name: `gd-ship-${pkg}`,
+    apply: 'build',
+    enforce: 'pre',
+    config: () => ({ build: { rollupOptions: { external: [pkg], output: { paths: { [pkg]: `./${out}` } } } } }),
+    generateBundle() {
+      const path = createRequire(`${root}/`).resolve(`${pkg}/${file}`);
+      this.emitFile({ type: 'asset', fileName: `assets/${out}`, source: readFileSync(path) });
     },
   };
 }
