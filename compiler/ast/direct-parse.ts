@@ -46,6 +46,11 @@ class DirectParser {
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
   private readonly count: number;
+  /**
+   * Lists are gathered here and copied out at their exact length: a JS array grown by push keeps
+   * room for 17 elements, which for the AST's many one- and two-element lists was most of its memory.
+   */
+  private readonly stack: unknown[] = [];
 
   constructor(
     private readonly file: string,
@@ -56,6 +61,13 @@ class DirectParser {
     this.starts = scan.starts;
     this.ends = scan.ends;
     this.count = scan.count;
+  }
+
+  /** The entries pushed since `base`, as an array of their own; the stack is back at `base`. */
+  private take<X>(base: number): X[] {
+    const out = this.stack.slice(base) as X[];
+    this.stack.length = base;
+    return out;
   }
 
   // ── Tokens ────────────────────────────────────────────────────────────────
@@ -82,6 +94,7 @@ class DirectParser {
     return this.ident(this.pos++);
   }
 
+  /** A node whose span is exactly its only part's shares that part's span object (spans are immutable, as buildAst's names show). */
   private span(start: number, end: number): Span {
     return { file: this.file, start, end };
   }
@@ -119,9 +132,9 @@ class DirectParser {
   }
 
   private statements(): A.Stmt[] {
-    const out: A.Stmt[] = [];
-    while (this.has(STMT)) out.push(this.statement());
-    return out;
+    const base = this.stack.length;
+    while (this.has(STMT)) this.stack.push(this.statement());
+    return this.take(base);
   }
 
   private statement(): A.Stmt {
@@ -164,14 +177,15 @@ class DirectParser {
       case T.Def: {
         const name = this.name();
         this.expect(T.LParen);
-        const params: A.Ident[] = [];
+        const base = this.stack.length;
         if (!this.is(T.RParen)) {
-          params.push(this.name());
+          this.stack.push(this.name());
           while (this.is(T.Comma)) {
             this.pos++;
-            params.push(this.name());
+            this.stack.push(this.name());
           }
         }
+        const params = this.take<A.Ident>(base);
         this.expect(T.RParen);
         this.expect(T.Equals);
         const body = this.expression();
@@ -204,11 +218,13 @@ class DirectParser {
         return { kind: 'Init', target, value, span: this.span(this.start(kw), value.span.end) };
       }
       case T.Save: {
-        const names = [this.name()];
+        const base = this.stack.length;
+        this.stack.push(this.name());
         while (this.is(T.Comma)) {
           this.pos++;
-          names.push(this.name());
+          this.stack.push(this.name());
         }
+        const names = this.take<A.Ident>(base);
         this.expect(T.To);
         const file = this.stringLit(this.expect(T.StringLit));
         return { kind: 'Save', names, file, span: this.span(this.start(kw), file.span.end) };
@@ -218,12 +234,14 @@ class DirectParser {
         return { kind: 'Import', path, span: this.span(this.start(kw), path.span.end) };
       }
       case T.Use: {
-        const path = [this.name()];
+        const base = this.stack.length;
+        this.stack.push(this.name());
         while (this.is(T.Dot)) {
           this.pos++;
           // `prune` is a hard keyword but also a std module's name (`use std.prune`).
-          path.push(this.is(T.Prune) ? this.ident(this.pos++) : this.name());
+          this.stack.push(this.is(T.Prune) ? this.ident(this.pos++) : this.name());
         }
+        const path = this.take<A.Ident>(base);
         return { kind: 'Use', path, span: this.span(this.start(kw), path[path.length - 1]!.span.end) };
       }
     }
@@ -310,11 +328,13 @@ class DirectParser {
       objective = this.expression();
     } else objective = { kind: 'Name', name: name.name, span: name.span };
     this.expect(T.Over);
-    const targets = [this.target()];
+    const tbase = this.stack.length;
+    this.stack.push(this.target());
     while (this.is(T.Comma)) {
       this.pos++;
-      targets.push(this.target());
+      this.stack.push(this.target());
     }
+    const targets = this.take<A.Target>(tbase);
     this.expect(T.By);
     const mname = this.name();
     const args = this.is(T.LParen) ? this.argList() : null;
@@ -324,8 +344,9 @@ class DirectParser {
       args: args ?? [],
       span: this.span(mname.span.start, args ? this.end(this.pos - 1) : mname.span.end),
     };
-    const controls: A.Control[] = [];
-    for (let c = this.control(); c; c = this.control()) controls.push(c);
+    const cbase = this.stack.length;
+    for (let c = this.control(); c; c = this.control()) this.stack.push(c);
+    const controls = this.take<A.Control>(cbase);
     const last = controls.length > 0 ? controls[controls.length - 1]! : method;
     const sense = this.types[kw] === T.Maximize.tokenTypeIdx ? 'maximize' : 'minimize';
     return { kind: 'Solve', sense, name, objective, targets, method, controls, span: this.span(this.start(kw), last.span.end) };
@@ -338,7 +359,7 @@ class DirectParser {
       this.pos++;
       geometry = this.geometry();
     }
-    return { kind: 'Target', name, geometry, span: this.span(name.span.start, (geometry ?? name).span.end) };
+    return { kind: 'Target', name, geometry, span: geometry ? this.span(name.span.start, geometry.span.end) : name.span };
   }
 
   /** `mirror(entropy)`, `l2 normalized`: flags are plain names only (not soft keywords). */
@@ -346,12 +367,13 @@ class DirectParser {
     const name = this.name();
     const args = this.is(T.LParen) ? this.argList() : null;
     let end = args ? this.end(this.pos - 1) : name.span.end;
-    const flags: A.Ident[] = [];
+    const base = this.stack.length;
     while (this.is(T.Identifier)) {
       const f = this.ident(this.pos++);
-      flags.push(f);
+      this.stack.push(f);
       end = f.span.end;
     }
+    const flags = this.take<A.Ident>(base);
     return { kind: 'Geometry', name, args: args ?? [], flags, span: this.span(name.span.start, end) };
   }
 
@@ -409,12 +431,13 @@ class DirectParser {
   }
 
   private outputItems(): A.OutputItem[] {
-    const items = [this.outputItem()];
+    const base = this.stack.length;
+    this.stack.push(this.outputItem());
     while (this.is(T.Comma)) {
       this.pos++;
-      items.push(this.outputItem());
+      this.stack.push(this.outputItem());
     }
-    return items;
+    return this.take(base);
   }
 
   /** `loss` or `gn = norm(grad(loss, w))`. */
@@ -426,7 +449,7 @@ class DirectParser {
     }
     const expr = this.expression();
     const text = this.text.slice(expr.span.start, expr.span.end);
-    return { kind: 'OutputItem', name, expr, text, span: this.span(name ? name.span.start : expr.span.start, expr.span.end) };
+    return { kind: 'OutputItem', name, expr, text, span: name ? this.span(name.span.start, expr.span.end) : expr.span };
   }
 
   // ── Expressions ───────────────────────────────────────────────────────────
@@ -497,11 +520,13 @@ class DirectParser {
     for (;;) {
       if (this.is(T.LBracket)) {
         this.pos++;
-        const items = [this.indexItem()];
+        const base = this.stack.length;
+        this.stack.push(this.indexItem());
         while (this.is(T.Comma)) {
           this.pos++;
-          items.push(this.indexItem());
+          this.stack.push(this.indexItem());
         }
+        const items = this.take<A.IndexItem>(base);
         const close = this.expect(T.RBracket);
         e = { kind: 'Index', target: e, items, span: this.span(e.span.start, this.end(close)) };
       } else if (this.is(T.Dot)) {
@@ -519,7 +544,7 @@ class DirectParser {
     const start = this.has(EXPR_START) ? this.expression() : null;
     if (!this.is(T.Colon)) {
       if (!start) throw NOT_PLAIN;
-      return { kind: 'At', index: start, span: this.span(start.span.start, start.span.end) };
+      return { kind: 'At', index: start, span: start.span };
     }
     this.pos++;
     const stop = this.has(EXPR_START) ? this.expression() : null;
@@ -575,11 +600,10 @@ class DirectParser {
     const close = this.expect(T.RParen);
     if (this.is(T.Arrow)) {
       this.pos++;
-      const params: A.Ident[] = [];
-      for (const p of items) {
+      const params = items.map((p): A.Ident => {
         if (p.kind !== 'Name') throw NOT_PLAIN;
-        params.push({ kind: 'Ident', name: p.name, span: p.span });
-      }
+        return { kind: 'Ident', name: p.name, span: p.span };
+      });
       const body = this.expression();
       return { kind: 'Lambda', params, body, span: this.span(this.start(open), body.span.end) };
     }
@@ -589,41 +613,42 @@ class DirectParser {
 
   /** `e (, e)*` or nothing, before `close` (which is left for the caller). */
   private expressionsUntil(close: TokenType): A.Expr[] {
-    const out: A.Expr[] = [];
-    if (this.is(close)) return out;
-    out.push(this.expression());
+    if (this.is(close)) return [];
+    const base = this.stack.length;
+    this.stack.push(this.expression());
     while (this.is(T.Comma)) {
       this.pos++;
-      out.push(this.expression());
+      this.stack.push(this.expression());
     }
-    return out;
+    return this.take(base);
   }
 
   /** `( args )`: positionals first, no name twice (otherwise buildAst reports it: not plain). */
   private argList(): A.Arg[] {
     this.expect(T.LParen);
-    const args: A.Arg[] = [];
     if (this.is(T.RParen)) {
       this.pos++;
-      return args;
+      return [];
     }
+    const base = this.stack.length;
     let named = false;
     for (;;) {
       let name: A.Ident | null = null;
       if (this.has(NAME) && this.isAt(this.pos + 1, T.Colon)) {
         name = this.ident(this.pos);
         this.pos += 2;
-        if (named && args.some((a) => a.name?.name === name!.name)) throw NOT_PLAIN;
+        for (let i = base; named && i < this.stack.length; i++) if ((this.stack[i] as A.Arg).name?.name === name.name) throw NOT_PLAIN;
         named = true;
       } else if (named) throw NOT_PLAIN;
       const value = this.expression();
-      args.push({ kind: 'Arg', name, value, span: this.span(name ? name.span.start : value.span.start, value.span.end) });
+      this.stack.push({ kind: 'Arg', name, value, span: name ? this.span(name.span.start, value.span.end) : value.span });
       if (!this.is(T.Comma)) break;
       this.pos++;
     }
     this.expect(T.RParen);
-    return args;
+    return this.take(base);
   }
+
 }
 
 /**
