@@ -145,8 +145,8 @@ interface Compiled {
 const cache = new Map<string, Compiled>();
 const CACHE_LIMIT = 256;
 
-function compiledFor(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Compiled {
-  const key = JSON.stringify([
+function cacheKey(g: Graph, plan: WasmKernelPlan): string {
+  return JSON.stringify([
     plan.size,
     plan.reads,
     plan.writes,
@@ -156,13 +156,29 @@ function compiledFor(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Compiled {
     }),
     plan.reads.map((id) => plan.scalar.get(id)),
   ]);
-  let c = cache.get(key);
-  if (!c) {
-    c = { module: new WebAssembly.Module(emitWasmKernel(bn, g, plan) as Uint8Array<ArrayBuffer>), instance: null };
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(key, c);
-  }
+}
+
+function remember(key: string, module: WebAssembly.Module): Compiled {
+  const c: Compiled = { module, instance: null };
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, c);
   return c;
+}
+
+/**
+ * The compiled module of a group: from the cache (prepareWasmKernels fills it asynchronously), else
+ * compiled here synchronously — fine in Node and workers; a browser's main thread refuses synchronous
+ * compiles over 4 KB, and then the group runs op by op (null).
+ */
+function compiledFor(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Compiled | null {
+  const key = cacheKey(g, plan);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  try {
+    return remember(key, new WebAssembly.Module(emitWasmKernel(bn, g, plan) as Uint8Array<ArrayBuffer>));
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -183,6 +199,7 @@ export function wasmFusedRunners(g: Graph, opts: WasmFusedOptions = DEFAULTS): F
     const at = placement(g, gr.plan);
     if (at === null) continue;
     const compiled = compiledFor(bn, g, gr.plan);
+    if (!compiled) continue;
     const plan = gr.plan;
     runners.push({
       members: new Set(plan.eqns),
@@ -212,9 +229,19 @@ function runGroup(c: Compiled, plan: WasmKernelPlan, read: (id: number) => tf.Te
 
 /**
  * Loads the kernel compiler when one of `graphs` has a kernel it would take on the active backend
- * (so `gd run` on small programs never pays for binaryen). Call before building executors.
+ * (so `gd run` on small programs never pays for binaryen), and compiles those kernels asynchronously
+ * (browsers allow only small synchronous compiles). Call before building executors.
  */
 export async function prepareWasmKernels(graphs: readonly Graph[]): Promise<void> {
-  if (binaryen || !wasmBackend()) return;
-  if (graphs.some((g) => wasmKernelGroups(g).length > 0)) await loadWasmKernelCompiler();
+  if (!wasmBackend()) return;
+  const work = graphs.map((g) => [g, wasmKernelGroups(g)] as const).filter(([, gs]) => gs.length > 0);
+  if (work.length === 0) return;
+  await loadWasmKernelCompiler();
+  const bn = binaryen!;
+  for (const [g, groups] of work) {
+    for (const gr of groups) {
+      const key = cacheKey(g, gr.plan);
+      if (!cache.has(key)) remember(key, await WebAssembly.compile(emitWasmKernel(bn, g, gr.plan) as Uint8Array<ArrayBuffer>));
+    }
+  }
 }
