@@ -162,6 +162,8 @@ async function selectWebgpu(): Promise<SelectedBackend> {
       fail(backendUnavailable('webgpu', why, `install a Vulkan driver, or chromium for SwiftShader and set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`));
     }
     note = found.note;
+    // One line on stderr (never stdout, which --json owns): the run works, but slowly, on the CPU.
+    if (note) process.stderr.write(`note: ${note}\n`);
     Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu: withAdapterBufferLimit(found.gpu as GpuLike) }, configurable: true, writable: true });
   }
   const backend = await importOptional('@tensorflow/tfjs-backend-webgpu');
