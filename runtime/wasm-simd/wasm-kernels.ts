@@ -210,6 +210,13 @@ export function wasmFusedRunners(g: Graph, opts: WasmFusedOptions = DEFAULTS): F
   return runners;
 }
 
+let calls = 0;
+
+/** How many WASM kernel calls ran in this process (tests check that the default path takes them). */
+export function wasmKernelCalls(): number {
+  return calls;
+}
+
 /** Calls a compiled group on the current tensors: outputs are fresh backend tensors (tracked by the caller's tf.tidy). */
 function runGroup(c: Compiled, plan: WasmKernelPlan, read: (id: number) => tf.Tensor): Map<number, tf.Tensor> {
   const heap = wasmBackend();
@@ -224,6 +231,7 @@ function runGroup(c: Compiled, plan: WasmKernelPlan, read: (id: number) => tf.Te
   const outs = plan.writeShapes.map((s) => tf.engine().makeTensorFromTensorInfo(backend.makeOutput([...s], 'float32'), tf.backend()));
   const addr = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
   c.instance.fn(...ins.map(addr), ...outs.map(addr));
+  calls++;
   return new Map(plan.writes.map((id, w) => [id, outs[w]!] as const));
 }
 

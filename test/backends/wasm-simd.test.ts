@@ -17,7 +17,8 @@ import { compileSolve, front, solveItems } from '../../compiler/pipeline.js';
 import { emitWasmKernel, planWasmKernel } from '../../compiler/backends/wasm/kernel-wasm.js';
 import { selectBackend } from '../../runtime/backend.js';
 import { GraphExecutor, outputKey, setFusedRunners, type FusedRunner } from '../../runtime/executor.js';
-import { loadWasmKernelCompiler, wasmFusedRunners, wasmKernelGroups } from '../../runtime/wasm-simd/wasm-kernels.js';
+import { loadWasmKernelCompiler, wasmFusedRunners, wasmKernelCalls, wasmKernelGroups } from '../../runtime/wasm-simd/wasm-kernels.js';
+import { runProgram } from '../../runtime/run.js';
 import { nodeFiles } from '../../runtime/node-files.js';
 import { feedGraph } from '../helpers/feeds.js';
 import '../../runtime/std/index.js';
@@ -345,4 +346,40 @@ describe('WASM kernels per step', () => {
     ex.dispose();
     for (const t of hostFeeds.values()) t.dispose();
   });
+});
+
+describe('the default path (gd run on tfjs-wasm)', () => {
+  it('runProgram takes the 3 WASM kernels per step of a 70,001-coordinate mirror descent, and lands where op by op does', async () => {
+    const src = MIRROR(70_001).replace('for 3 steps', 'for 4 steps');
+    const fr = front('m.gd', src, nodeFiles);
+    const run = async () =>
+      runProgram(fr.checked!, { backend: 'wasm', seed: 0, steps: 4, outDir: null, compileStep: (item) => compileSolve(fr.checked!, item), host: nodeFiles });
+    const before = wasmKernelCalls();
+    const a = await run();
+    expect(a.status).toBe('ok');
+    // 3 per step, plus the observe graph's one kernel (the objective's two sums, merged) run once for
+    // the final objective.
+    const sp = compileSolve(fr.checked!, solveItems(fr.checked!)[0]!);
+    expect(wasmKernelGroups(sp.step)).toHaveLength(3);
+    expect(wasmKernelGroups(sp.observe)).toHaveLength(1);
+    expect(wasmKernelCalls() - before).toBe(3 * 4 + 1);
+    // Op by op (the provider off) from the same start: the same iterates up to float32 rounding.
+    setFusedRunners(null);
+    try {
+      const b = await run();
+      const pa = a.params['p']!.data;
+      const pb = b.params['p']!.data;
+      let worst = 0;
+      let scale = 0;
+      pb.forEach((x, i) => {
+        worst = Math.max(worst, Math.abs(pa[i]! - x));
+        scale = Math.max(scale, Math.abs(x));
+      });
+      // tfjs sums 70,001 terms in float32 (relative error up to ~1e-5 here), the kernels in float64 chunks.
+      expect(worst).toBeLessThanOrEqual(1e-4 * scale);
+      expect(Math.abs(a.objective!.value - b.objective!.value)).toBeLessThanOrEqual(1e-4 * Math.abs(b.objective!.value));
+    } finally {
+      setFusedRunners((gg) => wasmFusedRunners(gg));
+    }
+  }, 60_000);
 });
