@@ -4,7 +4,7 @@
  * error, or anything buildAst would report (a repeated clause, a chained comparison, a bad lambda or
  * argument order) — and parse.ts then runs the chevrotain parser and buildAst, which own error
  * recovery and every syntax message. So the two agree by construction on broken files, and on valid
- * files test/unit/direct-parse.test.ts checks that they build the same AST (docs/frontend-speed.md).
+ * files test/unit/direct-parse.test.ts checks that they build the same AST (docs/grammar.md, "Implementation notes").
  */
 import type { TokenType } from 'chevrotain';
 import * as T from '../../grammar/tokens.js';
