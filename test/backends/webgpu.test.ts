@@ -132,6 +132,24 @@ gpu('fused WGSL kernels', () => {
     for (let i = 0; i < 4096; i++) expect(Math.abs(w[i]! - (x[i]! - (Math.cos(x[i]!) - Math.sin(x[i]!))))).toBeLessThanOrEqual(8 * U * Math.max(1, Math.abs(x[i]!)));
   }, 60_000);
 
+  it('reads int32 and bool tensors a kernel is fed as numbers (the shader declares f32 buffers)', async () => {
+    await selectBackend('webgpu');
+    setFusedRunners((g) => webgpuFusedRunners(g));
+    const g = stepGraph('data m: [8] = [1, 0, 1, 1, 0, 0, 1, 0]\nparam x: [8] = zeros\nminimize f = 0.5 * sum(m * x^2) - sum(m * x) over x by gd(lr: 0.5) for 1 steps\n');
+    const x = [1, 2, 3, 4, 5, 6, 7, 8];
+    const m = [1, 0, 1, 1, 0, 0, 1, 0];
+    for (const dtype of ['int32', 'bool'] as const) {
+      const feeds = new Map(g.inputs.map((i) => [i.name, i.name === 'm' ? tf.tensor(m, [8], dtype) : tf.tensor(i.name === 'x' ? x : new Array(sizeOf(i.var.shape)).fill(0), [...i.var.shape])] as const));
+      const ex = new GraphExecutor(g);
+      const outs = ex.run(feeds);
+      const w = await outs.get(outputKey('update', 'x'))!.data();
+      // grad = m (x - 1): x' = x - 0.5 m (x - 1)
+      expect(Array.from(w)).toEqual(x.map((v, i) => v - 0.5 * m[i]! * (v - 1)));
+      tf.dispose([...outs.values(), ...feeds.values()]);
+      ex.dispose();
+    }
+  }, 60_000);
+
   it('dispatches one program per value a fused kernel writes, and nothing else, per step', async () => {
     await selectBackend('webgpu');
     setFusedRunners((g) => webgpuFusedRunners(g));

@@ -122,7 +122,9 @@ export function compileKernelWgsl(g: Graph, k: Kernel, maxInputs = MAX_INPUT_BUF
         if (n < 0) n = uniforms.push(id) - 1;
         return `uniforms.c${n}`;
       }
-      return `${buffer(id)}[${offset(viewId, idx)}]`;
+      // tfjs declares each buffer with its tensor's dtype (a bool or int32 value is array<i32>; its cast to
+      // float32 keeps the buffer), and the shader text must not depend on it: every read converts.
+      return `f32(${buffer(id)}[${offset(viewId, idx)}])`;
     };
     const value = (id: number, idx: readonly (string | undefined)[], out: string[], ind: string): string => {
       const have = emitted.get(key(id, idx));

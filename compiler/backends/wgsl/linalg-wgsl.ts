@@ -18,8 +18,8 @@ fn main(index : i32) {
   _ = uniforms.NAN;
   if (index != 0) { return; }
   let X = ${n * n};
-  for (var i : i32 = 0; i < ${n * n}; i = i + 1) { result[i] = a[i]; }
-  for (var i : i32 = 0; i < ${nk}; i = i + 1) { result[X + i] = b[i]; }
+  for (var i : i32 = 0; i < ${n * n}; i = i + 1) { result[i] = f32(a[i]); }
+  for (var i : i32 = 0; i < ${nk}; i = i + 1) { result[X + i] = f32(b[i]); }
   var logdet : f32 = 0.0;
   for (var c : i32 = 0; c < ${n}; c = c + 1) {
     var p = c;

@@ -86,7 +86,7 @@ export function philoxProgramCode(kind: RandomKind): string {
 fn main(index : i32) {
   let n = uniforms.n;
   if (4 * index >= n) { return; }
-  let w = gd_philox(vec4<u32>(u32(index), gd_u32(key[1]), uniforms.stream, 0u), vec2<u32>(gd_u32(key[0]), 0u));${TRANSFORMS[kind]}
+  let w = gd_philox(vec4<u32>(u32(index), gd_u32(f32(key[1])), uniforms.stream, 0u), vec2<u32>(gd_u32(f32(key[0])), 0u));${TRANSFORMS[kind]}
   for (var q : i32 = 0; q < 4; q = q + 1) {
     if (4 * index + q < n) { result[4 * index + q] = v[q]; }
   }
