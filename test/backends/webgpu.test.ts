@@ -150,6 +150,20 @@ gpu('fused WGSL kernels', () => {
     }
   }, 60_000);
 
+  it('a pairwise region with its reduction is generated whole: no program writes an [m, m] value', () => {
+    const m = 512;
+    const g = stepGraph(`use std.wasserstein\nparticles theta: [${m}, 2] = 0.25 * randn(seed: 3)\nminimize half_W = 0.5 * ring_energy(theta) over theta by gd(lr: 0.01) for 3 steps\n`);
+    const pairwise = kernelsOf(g).filter((k) => k.fused && k.space.length >= 2 && k.space[0] === m && k.space[1] === m);
+    expect(pairwise.length).toBeGreaterThan(0);
+    for (const k of pairwise) {
+      const w = compileKernelWgsl(g, k);
+      expect(w).not.toBeNull();
+      for (const p of w!.programs) expect(sizeOf(p.shape)).toBeLessThan(m * m);
+      // The reductions over the pairs run in the program (a loop or a workgroup tree), not in memory.
+      expect(w!.programs.some((p) => /for \(var/.test(p.code))).toBe(true);
+    }
+  });
+
   it('dispatches one program per value a fused kernel writes, and nothing else, per step', async () => {
     await selectBackend('webgpu');
     setFusedRunners((g) => webgpuFusedRunners(g));
