@@ -53,7 +53,11 @@ function wasmBackend(): { backend: WasmBackendInternals; memory: WebAssembly.Mem
   if (tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as unknown as WasmBackendInternals;
   const memory = backend.wasm?.asm?.memory;
-  return memory instanceof WebAssembly.Memory ? { backend, memory } : null;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  // tfjs's threaded build (cross-origin-isolated pages) uses a shared memory, which a module declaring
+  // an unshared import cannot link against: its kernels stay op by op there.
+  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return null;
+  return { backend, memory };
 }
 
 /** Upstream sets of every equation (bitsets over equation indices), for the independence test of merged kernels. */
