@@ -54,6 +54,11 @@ const idx = (t: TokenType): number => t.tokenTypeIdx!;
 const ID = idx(T.Identifier);
 const NUM = idx(T.NumberLit);
 const STR = idx(T.StringLit);
+const ARROW = idx(T.Arrow);
+const EQEQ = idx(T.EqEq);
+const NOTEQ = idx(T.NotEq);
+const LTEQ = idx(T.LtEq);
+const GTEQ = idx(T.GtEq);
 /** Single-character tokens by character code (0: none). */
 const SINGLE = new Uint8Array(128);
 for (const [ch, t] of [
@@ -121,11 +126,11 @@ export function scan(text: string): Scan {
       checkEscapes(text.slice(start, i), start, problems);
     } else {
       const d = text.charCodeAt(i + 1);
-      if (c === 61 /* = */ && d === 62) type = idx(T.Arrow);
-      else if (c === 61 && d === 61) type = idx(T.EqEq);
-      else if (c === 33 /* ! */ && d === 61) type = idx(T.NotEq);
-      else if (c === 60 /* < */ && d === 61) type = idx(T.LtEq);
-      else if (c === 62 /* > */ && d === 61) type = idx(T.GtEq);
+      if (c === 61 /* = */ && d === 62) type = ARROW;
+      else if (c === 61 && d === 61) type = EQEQ;
+      else if (c === 33 /* ! */ && d === 61) type = NOTEQ;
+      else if (c === 60 /* < */ && d === 61) type = LTEQ;
+      else if (c === 62 /* > */ && d === 61) type = GTEQ;
       if (type !== 0) i += 2;
       else if (c < 128 && SINGLE[c] !== 0) {
         type = SINGLE[c]!;

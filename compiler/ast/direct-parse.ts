@@ -8,7 +8,7 @@
  */
 import type { TokenType } from 'chevrotain';
 import * as T from '../../grammar/tokens.js';
-import { decodeString, TOKEN_TYPES, type Scan } from '../../grammar/lexer.js';
+import { decodeString, type Scan } from '../../grammar/lexer.js';
 import type * as A from './ast.js';
 import type { Span } from '../diagnostics/span.js';
 
@@ -36,6 +36,55 @@ for (const t of [T.Plus, T.Minus]) mark(t, ADD | EXPR_START);
 for (const t of [T.Star, T.Slash, T.At]) mark(t, MUL);
 for (const t of [T.NumberLit, T.StringLit, T.LParen, T.LBracket]) mark(t, EXPR_START);
 for (const t of [T.Dim, T.Const, T.Data, T.Param, T.Particles, T.Let, T.Def, T.Minimize, T.Maximize, T.Phase, T.Prune, T.Init, T.Save, T.Import, T.Use]) mark(t, STMT);
+
+/** Token type indices (what `Scan.types` holds), as plain numbers for the hot paths below. */
+const KArrow = T.Arrow.tokenTypeIdx!;
+const KBatch = T.Batch.tokenTypeIdx!;
+const KBy = T.By.tokenTypeIdx!;
+const KCaret = T.Caret.tokenTypeIdx!;
+const KCheckpoint = T.Checkpoint.tokenTypeIdx!;
+const KColon = T.Colon.tokenTypeIdx!;
+const KComma = T.Comma.tokenTypeIdx!;
+const KConst = T.Const.tokenTypeIdx!;
+const KData = T.Data.tokenTypeIdx!;
+const KDef = T.Def.tokenTypeIdx!;
+const KDim = T.Dim.tokenTypeIdx!;
+const KDot = T.Dot.tokenTypeIdx!;
+const KEquals = T.Equals.tokenTypeIdx!;
+const KEvery = T.Every.tokenTypeIdx!;
+const KFor = T.For.tokenTypeIdx!;
+const KFrom = T.From.tokenTypeIdx!;
+const KIdentifier = T.Identifier.tokenTypeIdx!;
+const KImport = T.Import.tokenTypeIdx!;
+const KIn = T.In.tokenTypeIdx!;
+const KInit = T.Init.tokenTypeIdx!;
+const KKeep = T.Keep.tokenTypeIdx!;
+const KLBrace = T.LBrace.tokenTypeIdx!;
+const KLBracket = T.LBracket.tokenTypeIdx!;
+const KLParen = T.LParen.tokenTypeIdx!;
+const KLet = T.Let.tokenTypeIdx!;
+const KLog = T.Log.tokenTypeIdx!;
+const KMax = T.Max.tokenTypeIdx!;
+const KMaximize = T.Maximize.tokenTypeIdx!;
+const KMinimize = T.Minimize.tokenTypeIdx!;
+const KNumberLit = T.NumberLit.tokenTypeIdx!;
+const KOver = T.Over.tokenTypeIdx!;
+const KParam = T.Param.tokenTypeIdx!;
+const KParticles = T.Particles.tokenTypeIdx!;
+const KPer = T.Per.tokenTypeIdx!;
+const KPercent = T.Percent.tokenTypeIdx!;
+const KPhase = T.Phase.tokenTypeIdx!;
+const KPrune = T.Prune.tokenTypeIdx!;
+const KRBrace = T.RBrace.tokenTypeIdx!;
+const KRBracket = T.RBracket.tokenTypeIdx!;
+const KRParen = T.RParen.tokenTypeIdx!;
+const KRecord = T.Record.tokenTypeIdx!;
+const KSave = T.Save.tokenTypeIdx!;
+const KSteps = T.Steps.tokenTypeIdx!;
+const KStringLit = T.StringLit.tokenTypeIdx!;
+const KTo = T.To.tokenTypeIdx!;
+const KUntil = T.Until.tokenTypeIdx!;
+const KUse = T.Use.tokenTypeIdx!;
 
 /** A token is its index in the scan. */
 type Tok = number;
@@ -72,19 +121,19 @@ class DirectParser {
 
   // ── Tokens ────────────────────────────────────────────────────────────────
 
-  private is(type: TokenType): boolean {
-    return this.pos < this.count && this.types[this.pos] === type.tokenTypeIdx;
+  private is(type: number): boolean {
+    return this.pos < this.count && this.types[this.pos] === type;
   }
 
-  private isAt(at: number, type: TokenType): boolean {
-    return at < this.count && this.types[at] === type.tokenTypeIdx;
+  private isAt(at: number, type: number): boolean {
+    return at < this.count && this.types[at] === type;
   }
 
   private has(bits: number, at = this.pos): boolean {
     return at < this.count && ((CLASS[this.types[at]!] ?? 0) & bits) !== 0;
   }
 
-  private expect(type: TokenType): Tok {
+  private expect(type: number): Tok {
     if (!this.is(type)) throw NOT_PLAIN;
     return this.pos++;
   }
@@ -139,107 +188,107 @@ class DirectParser {
 
   private statement(): A.Stmt {
     const kw = this.pos++;
-    switch (TOKEN_TYPES[this.types[kw]!]) {
-      case T.Dim: {
+    switch (this.types[kw]) {
+      case KDim: {
         const name = this.name();
-        this.expect(T.Equals);
+        this.expect(KEquals);
         const value = this.expression();
         return { kind: 'Dim', name, value, span: this.span(this.start(kw), value.span.end) };
       }
-      case T.Const: {
+      case KConst: {
         const name = this.name();
-        this.expect(T.Equals);
+        this.expect(KEquals);
         const value = this.expression();
         return { kind: 'Const', name, value, span: this.span(this.start(kw), value.span.end) };
       }
-      case T.Let: {
+      case KLet: {
         const name = this.name();
-        this.expect(T.Equals);
+        this.expect(KEquals);
         const value = this.expression();
         return { kind: 'Let', name, value, span: this.span(this.start(kw), value.span.end) };
       }
-      case T.Data:
+      case KData:
         return this.dataDecl(kw);
-      case T.Param:
+      case KParam:
         return this.paramDecl(kw);
-      case T.Particles: {
+      case KParticles: {
         const name = this.name();
-        this.expect(T.Colon);
+        this.expect(KColon);
         const shape = this.shape();
         let init: A.Expr | null = null;
-        while (this.is(T.Equals)) {
+        while (this.is(KEquals)) {
           if (init) throw NOT_PLAIN;
           this.pos++;
           init = this.expression();
         }
         return { kind: 'Particles', name, shape, init, span: this.span(this.start(kw), (init ?? shape).span.end) };
       }
-      case T.Def: {
+      case KDef: {
         const name = this.name();
-        this.expect(T.LParen);
+        this.expect(KLParen);
         const base = this.stack.length;
-        if (!this.is(T.RParen)) {
+        if (!this.is(KRParen)) {
           this.stack.push(this.name());
-          while (this.is(T.Comma)) {
+          while (this.is(KComma)) {
             this.pos++;
             this.stack.push(this.name());
           }
         }
         const params = this.take<A.Ident>(base);
-        this.expect(T.RParen);
-        this.expect(T.Equals);
+        this.expect(KRParen);
+        this.expect(KEquals);
         const body = this.expression();
         return { kind: 'Def', name, params, body, span: this.span(this.start(kw), body.span.end) };
       }
-      case T.Minimize:
-      case T.Maximize:
+      case KMinimize:
+      case KMaximize:
         return this.solveStmt(kw);
-      case T.Phase: {
+      case KPhase: {
         const name = this.name();
-        this.expect(T.LBrace);
+        this.expect(KLBrace);
         const body = this.statements();
-        const close = this.expect(T.RBrace);
+        const close = this.expect(KRBrace);
         return { kind: 'Phase', name, body, span: this.span(this.start(kw), this.end(close)) };
       }
-      case T.Prune: {
+      case KPrune: {
         const target = this.name();
-        this.expect(T.Keep);
+        this.expect(KKeep);
         const amount = this.expression();
-        const percent = this.is(T.Percent);
+        const percent = this.is(KPercent);
         if (percent) this.pos++;
-        this.expect(T.By);
+        this.expect(KBy);
         const by = this.name();
         return { kind: 'Prune', target, amount, percent, by, span: this.span(this.start(kw), by.span.end) };
       }
-      case T.Init: {
+      case KInit: {
         const target = this.name();
-        this.expect(T.From);
+        this.expect(KFrom);
         const value = this.expression();
         return { kind: 'Init', target, value, span: this.span(this.start(kw), value.span.end) };
       }
-      case T.Save: {
+      case KSave: {
         const base = this.stack.length;
         this.stack.push(this.name());
-        while (this.is(T.Comma)) {
+        while (this.is(KComma)) {
           this.pos++;
           this.stack.push(this.name());
         }
         const names = this.take<A.Ident>(base);
-        this.expect(T.To);
-        const file = this.stringLit(this.expect(T.StringLit));
+        this.expect(KTo);
+        const file = this.stringLit(this.expect(KStringLit));
         return { kind: 'Save', names, file, span: this.span(this.start(kw), file.span.end) };
       }
-      case T.Import: {
-        const path = this.stringLit(this.expect(T.StringLit));
+      case KImport: {
+        const path = this.stringLit(this.expect(KStringLit));
         return { kind: 'Import', path, span: this.span(this.start(kw), path.span.end) };
       }
-      case T.Use: {
+      case KUse: {
         const base = this.stack.length;
         this.stack.push(this.name());
-        while (this.is(T.Dot)) {
+        while (this.is(KDot)) {
           this.pos++;
           // `prune` is a hard keyword but also a std module's name (`use std.prune`).
-          this.stack.push(this.is(T.Prune) ? this.ident(this.pos++) : this.name());
+          this.stack.push(this.is(KPrune) ? this.ident(this.pos++) : this.name());
         }
         const path = this.take<A.Ident>(base);
         return { kind: 'Use', path, span: this.span(this.start(kw), path[path.length - 1]!.span.end) };
@@ -256,12 +305,12 @@ class DirectParser {
     let batch: A.Expr | null = null;
     let end = (shape ?? name).span.end;
     for (;;) {
-      if (this.is(T.Equals)) {
+      if (this.is(KEquals)) {
         if (init) throw NOT_PLAIN;
         this.pos++;
         init = this.expression();
         end = Math.max(end, init.span.end);
-      } else if (this.is(T.Batch)) {
+      } else if (this.is(KBatch)) {
         if (batch) throw NOT_PLAIN;
         this.pos++;
         batch = this.expression();
@@ -281,20 +330,20 @@ class DirectParser {
     let per: A.Ident | null = null;
     let end = (shape ?? name).span.end;
     for (;;) {
-      if (this.is(T.In)) {
+      if (this.is(KIn)) {
         if (domain) throw NOT_PLAIN;
         this.pos++;
         const dname = this.name();
-        const args = this.is(T.LParen) ? this.argList() : null;
+        const args = this.is(KLParen) ? this.argList() : null;
         const dend = args ? this.end(this.pos - 1) : dname.span.end;
         domain = { kind: 'Domain', name: dname, args: args ?? [], span: this.span(dname.span.start, dend) };
         end = Math.max(end, dend);
-      } else if (this.is(T.Equals)) {
+      } else if (this.is(KEquals)) {
         if (init) throw NOT_PLAIN;
         this.pos++;
         init = this.expression();
         end = Math.max(end, init.span.end);
-      } else if (this.is(T.Per)) {
+      } else if (this.is(KPer)) {
         if (per) throw NOT_PLAIN;
         this.pos++;
         per = this.name();
@@ -305,16 +354,16 @@ class DirectParser {
   }
 
   private optionalShape(): A.ShapeAnn | null {
-    if (!this.is(T.Colon)) return null;
+    if (!this.is(KColon)) return null;
     this.pos++;
     return this.shape();
   }
 
   /** `[n, d]`, `[784]`, `[]`. */
   private shape(): A.ShapeAnn {
-    const open = this.expect(T.LBracket);
-    const dims = this.expressionsUntil(T.RBracket);
-    const close = this.expect(T.RBracket);
+    const open = this.expect(KLBracket);
+    const dims = this.expressionsUntil(KRBracket);
+    const close = this.expect(KRBracket);
     return { kind: 'Shape', dims, span: this.span(this.start(open), this.end(close)) };
   }
 
@@ -323,21 +372,21 @@ class DirectParser {
   private solveStmt(kw: Tok): A.SolveStmt {
     const name = this.name();
     let objective: A.Expr;
-    if (this.is(T.Equals)) {
+    if (this.is(KEquals)) {
       this.pos++;
       objective = this.expression();
     } else objective = { kind: 'Name', name: name.name, span: name.span };
-    this.expect(T.Over);
+    this.expect(KOver);
     const tbase = this.stack.length;
     this.stack.push(this.target());
-    while (this.is(T.Comma)) {
+    while (this.is(KComma)) {
       this.pos++;
       this.stack.push(this.target());
     }
     const targets = this.take<A.Target>(tbase);
-    this.expect(T.By);
+    this.expect(KBy);
     const mname = this.name();
-    const args = this.is(T.LParen) ? this.argList() : null;
+    const args = this.is(KLParen) ? this.argList() : null;
     const method: A.MethodAnn = {
       kind: 'Method',
       name: mname,
@@ -348,14 +397,14 @@ class DirectParser {
     for (let c = this.control(); c; c = this.control()) this.stack.push(c);
     const controls = this.take<A.Control>(cbase);
     const last = controls.length > 0 ? controls[controls.length - 1]! : method;
-    const sense = this.types[kw] === T.Maximize.tokenTypeIdx ? 'maximize' : 'minimize';
+    const sense = this.types[kw] === KMaximize ? 'maximize' : 'minimize';
     return { kind: 'Solve', sense, name, objective, targets, method, controls, span: this.span(this.start(kw), last.span.end) };
   }
 
   private target(): A.Target {
     const name = this.name();
     let geometry: A.GeometryAnn | null = null;
-    if (this.is(T.In)) {
+    if (this.is(KIn)) {
       this.pos++;
       geometry = this.geometry();
     }
@@ -365,10 +414,10 @@ class DirectParser {
   /** `mirror(entropy)`, `l2 normalized`: flags are plain names only (not soft keywords). */
   private geometry(): A.GeometryAnn {
     const name = this.name();
-    const args = this.is(T.LParen) ? this.argList() : null;
+    const args = this.is(KLParen) ? this.argList() : null;
     let end = args ? this.end(this.pos - 1) : name.span.end;
     const base = this.stack.length;
-    while (this.is(T.Identifier)) {
+    while (this.is(KIdentifier)) {
       const f = this.ident(this.pos++);
       this.stack.push(f);
       end = f.span.end;
@@ -381,48 +430,48 @@ class DirectParser {
   private control(): A.Control | null {
     const kw = this.pos;
     if (kw >= this.count) return null;
-    switch (TOKEN_TYPES[this.types[kw]!]) {
-      case T.For: {
+    switch (this.types[kw]) {
+      case KFor: {
         this.pos++;
         const count = this.expression();
-        const steps = this.expect(T.Steps);
+        const steps = this.expect(KSteps);
         return { kind: 'For', count, span: this.span(this.start(kw), this.end(steps)) };
       }
-      case T.Until: {
+      case KUntil: {
         this.pos++;
         const cond = this.expression();
         let max: A.Expr | null = null;
         let end = cond.span.end;
-        if (this.is(T.Max)) {
+        if (this.is(KMax)) {
           this.pos++;
           max = this.expression();
-          end = this.end(this.expect(T.Steps));
+          end = this.end(this.expect(KSteps));
         }
         return { kind: 'Until', cond, max, span: this.span(this.start(kw), end) };
       }
-      case T.Log: {
+      case KLog: {
         this.pos++;
-        this.expect(T.Every);
+        this.expect(KEvery);
         const every = this.expression();
-        this.expect(T.Colon);
+        this.expect(KColon);
         const items = this.outputItems();
         return { kind: 'Log', every, items, span: this.span(this.start(kw), items[items.length - 1]!.span.end) };
       }
-      case T.Record: {
+      case KRecord: {
         this.pos++;
         const items = this.outputItems();
         let every: A.Expr | null = null;
-        if (this.is(T.Every)) {
+        if (this.is(KEvery)) {
           this.pos++;
           every = this.expression();
         }
-        this.expect(T.To);
-        const file = this.stringLit(this.expect(T.StringLit));
+        this.expect(KTo);
+        const file = this.stringLit(this.expect(KStringLit));
         return { kind: 'Record', items, every, file, span: this.span(this.start(kw), file.span.end) };
       }
-      case T.Checkpoint: {
+      case KCheckpoint: {
         this.pos++;
-        this.expect(T.Every);
+        this.expect(KEvery);
         const every = this.expression();
         return { kind: 'Checkpoint', every, span: this.span(this.start(kw), every.span.end) };
       }
@@ -433,7 +482,7 @@ class DirectParser {
   private outputItems(): A.OutputItem[] {
     const base = this.stack.length;
     this.stack.push(this.outputItem());
-    while (this.is(T.Comma)) {
+    while (this.is(KComma)) {
       this.pos++;
       this.stack.push(this.outputItem());
     }
@@ -443,7 +492,7 @@ class DirectParser {
   /** `loss` or `gn = norm(grad(loss, w))`. */
   private outputItem(): A.OutputItem {
     let name: A.Ident | null = null;
-    if (this.has(NAME) && this.isAt(this.pos + 1, T.Equals)) {
+    if (this.has(NAME) && this.isAt(this.pos + 1, KEquals)) {
       name = this.ident(this.pos);
       this.pos += 2;
     }
@@ -498,7 +547,7 @@ class DirectParser {
 
   private power(): A.Expr {
     const base = this.postfix();
-    if (!this.is(T.Caret)) return base;
+    if (!this.is(KCaret)) return base;
     const op = this.pos++;
     return this.binary(op, base, this.unary());
   }
@@ -518,18 +567,18 @@ class DirectParser {
   private postfix(): A.Expr {
     let e = this.primary();
     for (;;) {
-      if (this.is(T.LBracket)) {
+      if (this.is(KLBracket)) {
         this.pos++;
         const base = this.stack.length;
         this.stack.push(this.indexItem());
-        while (this.is(T.Comma)) {
+        while (this.is(KComma)) {
           this.pos++;
           this.stack.push(this.indexItem());
         }
         const items = this.take<A.IndexItem>(base);
-        const close = this.expect(T.RBracket);
+        const close = this.expect(KRBracket);
         e = { kind: 'Index', target: e, items, span: this.span(e.span.start, this.end(close)) };
-      } else if (this.is(T.Dot)) {
+      } else if (this.is(KDot)) {
         this.pos++;
         const name = this.name();
         e = { kind: 'Attr', target: e, name, span: this.span(e.span.start, name.span.end) };
@@ -542,14 +591,14 @@ class DirectParser {
     const first = this.pos;
     if (first >= this.count) throw NOT_PLAIN;
     const start = this.has(EXPR_START) ? this.expression() : null;
-    if (!this.is(T.Colon)) {
+    if (!this.is(KColon)) {
       if (!start) throw NOT_PLAIN;
       return { kind: 'At', index: start, span: start.span };
     }
     this.pos++;
     const stop = this.has(EXPR_START) ? this.expression() : null;
     let step: A.Expr | null = null;
-    if (this.is(T.Colon)) {
+    if (this.is(KColon)) {
       this.pos++;
       step = this.has(EXPR_START) ? this.expression() : null;
     }
@@ -559,32 +608,32 @@ class DirectParser {
   private primary(): A.Expr {
     const t = this.pos;
     if (t >= this.count) throw NOT_PLAIN;
-    switch (TOKEN_TYPES[this.types[t]!]) {
-      case T.NumberLit: {
+    switch (this.types[t]) {
+      case KNumberLit: {
         this.pos++;
         const text = this.image(t);
         return { kind: 'Number', value: Number(text), text, span: this.tokSpan(t) };
       }
-      case T.StringLit:
+      case KStringLit:
         this.pos++;
         return this.stringLit(t);
-      case T.LBracket: {
+      case KLBracket: {
         this.pos++;
-        const elements = this.expressionsUntil(T.RBracket);
-        const close = this.expect(T.RBracket);
+        const elements = this.expressionsUntil(KRBracket);
+        const close = this.expect(KRBracket);
         return { kind: 'Tensor', elements, span: this.span(this.start(t), this.end(close)) };
       }
-      case T.LParen:
+      case KLParen:
         return this.group(t);
     }
     if (!this.has(NAME)) throw NOT_PLAIN;
     this.pos++;
-    if (this.is(T.LParen)) {
+    if (this.is(KLParen)) {
       const callee = this.ident(t);
       const args = this.argList();
       return { kind: 'Call', callee, args, span: this.span(this.start(t), this.end(this.pos - 1)) };
     }
-    if (this.is(T.Arrow)) {
+    if (this.is(KArrow)) {
       const param = this.ident(t);
       this.pos++;
       const body = this.expression();
@@ -596,9 +645,9 @@ class DirectParser {
   /** `( e )` (its span widened to the parentheses) or a lambda `(x, y) => body`. */
   private group(open: Tok): A.Expr {
     this.pos++;
-    const items = this.expressionsUntil(T.RParen);
-    const close = this.expect(T.RParen);
-    if (this.is(T.Arrow)) {
+    const items = this.expressionsUntil(KRParen);
+    const close = this.expect(KRParen);
+    if (this.is(KArrow)) {
       this.pos++;
       const params = items.map((p): A.Ident => {
         if (p.kind !== 'Name') throw NOT_PLAIN;
@@ -612,11 +661,11 @@ class DirectParser {
   }
 
   /** `e (, e)*` or nothing, before `close` (which is left for the caller). */
-  private expressionsUntil(close: TokenType): A.Expr[] {
+  private expressionsUntil(close: number): A.Expr[] {
     if (this.is(close)) return [];
     const base = this.stack.length;
     this.stack.push(this.expression());
-    while (this.is(T.Comma)) {
+    while (this.is(KComma)) {
       this.pos++;
       this.stack.push(this.expression());
     }
@@ -625,8 +674,8 @@ class DirectParser {
 
   /** `( args )`: positionals first, no name twice (otherwise buildAst reports it: not plain). */
   private argList(): A.Arg[] {
-    this.expect(T.LParen);
-    if (this.is(T.RParen)) {
+    this.expect(KLParen);
+    if (this.is(KRParen)) {
       this.pos++;
       return [];
     }
@@ -634,7 +683,7 @@ class DirectParser {
     let named = false;
     for (;;) {
       let name: A.Ident | null = null;
-      if (this.has(NAME) && this.isAt(this.pos + 1, T.Colon)) {
+      if (this.has(NAME) && this.isAt(this.pos + 1, KColon)) {
         name = this.ident(this.pos);
         this.pos += 2;
         for (let i = base; named && i < this.stack.length; i++) if ((this.stack[i] as A.Arg).name?.name === name.name) throw NOT_PLAIN;
@@ -642,10 +691,10 @@ class DirectParser {
       } else if (named) throw NOT_PLAIN;
       const value = this.expression();
       this.stack.push({ kind: 'Arg', name, value, span: name ? this.span(name.span.start, value.span.end) : value.span });
-      if (!this.is(T.Comma)) break;
+      if (!this.is(KComma)) break;
       this.pos++;
     }
-    this.expect(T.RParen);
+    this.expect(KRParen);
     return this.take(base);
   }
 
