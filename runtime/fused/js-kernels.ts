@@ -5,6 +5,7 @@ import { sizeOf } from '../../compiler/ir/ops.js';
 import { kernelsOf } from '../../compiler/passes/kernels.js';
 import { compileKernelJs } from '../../compiler/backends/kernel-js.js';
 import type { FusedRunner } from '../executor.js';
+import { RunnerPlacement } from './placement.js';
 
 /**
  * A JS loop does not beat tfjs-wasm on a bandwidth-bound elementwise chain (see docs/benchmarks.md), but
@@ -22,36 +23,20 @@ export interface JsFusedOptions {
 
 /** The runners for a graph's qualifying kernels, placed so that every read exists and no reader runs early. */
 export function jsFusedRunners(g: Graph, opts: JsFusedOptions = { spaceOverTraffic: SPACE_OVER_TRAFFIC, minSpace: MIN_SPACE }): FusedRunner[] {
-  const index = new Map<number, number>();
-  g.eqns.forEach((e, i) => index.set(e.out.id, i));
   const shapeOf = new Map<number, readonly number[]>([...g.inputs.map((i) => [i.var.id, i.var.shape] as const), ...g.eqns.map((e) => [e.out.id, e.out.shape] as const)]);
-  const consumers = new Map<number, number[]>();
-  g.eqns.forEach((e, i) => e.inputs.forEach((v) => consumers.set(v.id, [...(consumers.get(v.id) ?? []), i])));
+  const placement = new RunnerPlacement(g);
   const runners: FusedRunner[] = [];
-  const constIds = new Set(g.eqns.filter((e) => e.op === 'const').map((e) => e.out.id));
-  const taken = new Set<number>();
-  const runnerAt = new Map<number, number>();
   for (const k of kernelsOf(g)) {
     if (!k.fused) continue;
     const traffic = [...k.reads, ...k.writes].reduce((a, id) => a + sizeOf(shapeOf.get(id)!), 0);
     const space = sizeOf(k.space);
     if (space < opts.minSpace || space < opts.spaceOverTraffic * traffic) continue;
     const members = new Set(k.eqns);
-    // Run as early as the reads allow: just before the equation after the last read's producer. Every
-    // read produced by another runner must come from one that ran earlier, and every outside reader of
-    // a write must come at or after that point.
-    // Constants count as ready from the start: the executor uploads them on demand.
-    const producers = k.reads.map((id) => (constIds.has(id) ? -1 : (index.get(id) ?? -1)));
-    const at = Math.max(-1, ...producers) + 1;
-    const readsReady = producers.every((p) => p < 0 || !taken.has(p) || (runnerAt.get(p) ?? Infinity) < at);
-    const writesLate = k.writes.every((id) => (consumers.get(id) ?? []).every((c) => members.has(c) || c >= at));
-    if (!readsReady || !writesLate) continue;
+    const at = placement.at(members, k.reads, k.writes);
+    if (at === null) continue;
     const js = compileKernelJs(g, k);
     if (!js) continue;
-    for (const m of members) {
-      taken.add(m);
-      runnerAt.set(m, at);
-    }
+    placement.take(members, at);
     runners.push({
       members,
       at,

@@ -9,6 +9,7 @@ import { kernelsOf, type Kernel } from '../../compiler/passes/kernels.js';
 import { emitWasmKernel, planWasmKernel, type Binaryen, type WasmKernelPlan } from '../../compiler/backends/wasm/kernel-wasm.js';
 import { sizeOf } from '../../compiler/ir/ops.js';
 import type { FusedRunner } from '../executor.js';
+import { RunnerPlacement } from '../fused/placement.js';
 import { jsFusedRunners } from '../fused/js-kernels.js';
 
 /**
@@ -117,23 +118,9 @@ export function wasmKernelGroups(g: Graph, opts: WasmFusedOptions = DEFAULTS, ex
   return groups.filter((gr) => placement(g, gr.plan) !== null);
 }
 
-/**
- * Where a group runs: just before the equation after its last read's producer, provided every
- * outside reader of its writes comes at or after that point. Null when no such point exists.
- * Constants count as ready from the start (the executor uploads them on demand).
- */
+/** Where a group runs in a graph with no other runners (runtime/fused/placement.ts), or null when nowhere. */
 function placement(g: Graph, plan: WasmKernelPlan): number | null {
-  const index = new Map<number, number>();
-  g.eqns.forEach((e, i) => index.set(e.out.id, i));
-  const constIds = new Set(g.eqns.filter((e) => e.op === 'const').map((e) => e.out.id));
-  const members = new Set(plan.eqns);
-  const at = Math.max(-1, ...plan.reads.map((id) => (constIds.has(id) ? -1 : (index.get(id) ?? -1)))) + 1;
-  for (const [i, e] of g.eqns.entries()) {
-    if (members.has(i) || i >= at) continue;
-    if (e.inputs.some((v) => plan.writes.includes(v.id))) return null;
-  }
-  // A graph output written by the group is read after every equation, which is fine.
-  return at;
+  return new RunnerPlacement(g).at(new Set(plan.eqns), plan.reads, plan.writes);
 }
 
 /** Instances per (module, memory): a backend re-initialized by a test gets a new memory. */
@@ -195,18 +182,22 @@ export function wasmFusedRunners(g: Graph, opts: WasmFusedOptions = DEFAULTS): F
   const bn = binaryen;
   const heap = wasmBackend();
   if (!bn || !heap) return js;
+  const placed = new RunnerPlacement(g);
+  for (const r of js) placed.take(r.members, r.at);
   const taken = new Set(js.flatMap((r) => [...r.members]));
   const runners: FusedRunner[] = [...js];
-  // Runners of one graph must not read each other's writes before they exist: placement() puts each
-  // group after its reads' producers, and independent groups never read one another.
+  // Runners of one graph must not read each other's writes before they exist: each group goes after
+  // its reads' producers, including the JS runners' (runtime/fused/placement.ts).
   for (const gr of wasmKernelGroups(g, opts, taken)) {
-    const at = placement(g, gr.plan);
+    const members = new Set(gr.plan.eqns);
+    const at = placed.at(members, gr.plan.reads, gr.plan.writes);
     if (at === null) continue;
     const compiled = compiledFor(bn, g, gr.plan);
     if (!compiled) continue;
     const plan = gr.plan;
+    placed.take(members, at);
     runners.push({
-      members: new Set(plan.eqns),
+      members,
       at,
       run: (read) => runGroup(compiled, plan, read),
     });

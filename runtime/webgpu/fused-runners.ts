@@ -5,6 +5,7 @@ import { listAttr, numAttr, sizeOf } from '../../compiler/ir/ops.js';
 import { kernelsOf } from '../../compiler/passes/kernels.js';
 import { compileKernelWgsl } from '../../compiler/backends/wgsl/kernel-wgsl.js';
 import type { FusedRunner } from '../executor.js';
+import { RunnerPlacement } from '../fused/placement.js';
 import { fusedProgram, linalgOnDevice, randomOnDevice, runFused } from './programs.js';
 
 export interface WebgpuRunnerOptions {
@@ -18,19 +19,12 @@ export interface WebgpuRunnerOptions {
  * The runners for a graph on webgpu. Small linear algebra (inv, solve, logdet) always runs as WGSL:
  * the host routines of the other backends would need a synchronous read-back. Unlike the CPU's JS kernels, every fused kernel qualifies: on a
  * GPU one dispatch that keeps intermediates in registers beats one dispatch and one buffer per op at
- * any size. Placement follows runtime/fused/js-kernels.ts: as early as the reads allow, skipping a
- * kernel whose reads come from a runner placed later or whose writes are read before it runs.
+ * any size. Placement is runtime/fused/placement.ts's, as for the CPU runners.
  */
 export function webgpuFusedRunners(g: Graph, opts: WebgpuRunnerOptions = { fuse: true, deviceRandom: true }): FusedRunner[] {
-  const index = new Map<number, number>();
-  g.eqns.forEach((e, i) => index.set(e.out.id, i));
   const shapeOf = new Map<number, readonly number[]>([...g.inputs.map((i) => [i.var.id, i.var.shape] as const), ...g.eqns.map((e) => [e.out.id, e.out.shape] as const)]);
-  const consumers = new Map<number, number[]>();
-  g.eqns.forEach((e, i) => e.inputs.forEach((v) => consumers.set(v.id, [...(consumers.get(v.id) ?? []), i])));
-  const constIds = new Set(g.eqns.filter((e) => e.op === 'const').map((e) => e.out.id));
+  const placement = new RunnerPlacement(g);
   const runners: FusedRunner[] = [];
-  const taken = new Set<number>();
-  const runnerAt = new Map<number, number>();
   // A read may be an elided broadcast (the executor passes the un-broadcast tensor): restore the declared shape.
   const full = (id: number, t: tf.Tensor) => {
     const s = shapeOf.get(id)!;
@@ -49,30 +43,22 @@ export function webgpuFusedRunners(g: Graph, opts: WebgpuRunnerOptions = { fuse:
         const shape = listAttr(e.attrs, 'shape');
         const key = e.inputs[0]!.id;
         runners.push({ members: new Set([i]), at: i, run: (read) => new Map([[e.out.id, randomOnDevice(kind, read(key), stream, shape)]]) });
-        taken.add(i);
-        runnerAt.set(i, i);
+        placement.take([i], i);
       } else if (e.op === 'inv' || e.op === 'solve' || e.op === 'logdet') {
         const op = e.op;
         const [a, b] = e.inputs.map((v) => v.id);
         runners.push({ members: new Set([i]), at: i, run: (read) => new Map([[e.out.id, linalgOnDevice(op, read(a!), b === undefined ? null : read(b), e.out.shape)]]) });
-        taken.add(i);
-        runnerAt.set(i, i);
+        placement.take([i], i);
       }
       continue;
     }
     if (!opts.fuse) continue;
     const members = new Set(k.eqns);
-    const producers = k.reads.map((id) => (constIds.has(id) ? -1 : (index.get(id) ?? -1)));
-    const at = Math.max(-1, ...producers) + 1;
-    const readsReady = producers.every((p) => p < 0 || !taken.has(p) || (runnerAt.get(p) ?? Infinity) < at);
-    const writesLate = k.writes.every((id) => (consumers.get(id) ?? []).every((c) => members.has(c) || c >= at));
-    if (!readsReady || !writesLate) continue;
+    const at = placement.at(members, k.reads, k.writes);
+    if (at === null) continue;
     const w = compileKernelWgsl(g, k, maxInputs);
     if (!w) continue;
-    for (const m of members) {
-      taken.add(m);
-      runnerAt.set(m, at);
-    }
+    placement.take(members, at);
     const progs = w.programs.map((p) => ({ p, prog: fusedProgram(p) }));
     runners.push({
       members,
