@@ -35,6 +35,31 @@ function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, 
 
 const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(1) : String(Number(v.toPrecision(3))));
 
+/** A power of ten as a tick label: 0.001 … 1000 written out, else 1e-12 style. */
+const decade = (k: number) => (Math.abs(k) <= 3 ? String(Number((10 ** k).toPrecision(1))) : `1e${k}`);
+
+/**
+ * Round tick values covering [a, b] (in plotted units: log10 of the value on a log axis): whole
+ * decades on a log axis, 1/2/5 × 10^k steps on a linear one; about four intervals, the range widened
+ * to the outer ticks so the lines never leave the frame.
+ */
+export function niceTicks(a: number, b: number, log: boolean): number[] {
+  if (log) {
+    const lo = Math.floor(a);
+    const hi = Math.max(Math.ceil(b), lo + 1);
+    const step = Math.max(1, Math.ceil((hi - lo) / 5));
+    const ticks: number[] = [];
+    for (let t = lo; t < hi + step; t += step) ticks.push(t);
+    return ticks;
+  }
+  const raw = (b - a) / 4;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const ticks: number[] = [];
+  for (let t = Math.floor(a / step) * step; t < b + step - 1e-9 * step; t += step) ticks.push(Number(t.toPrecision(12)));
+  return ticks;
+}
+
 /** Redraws `svg` with the series (cheap enough to call once per animation frame). */
 export function drawPlot(svg: SVGSVGElement, series: readonly Series[], total: number | null): void {
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
@@ -52,18 +77,19 @@ export function drawPlot(svg: SVGSVGElement, series: readonly Series[], total: n
   let a = fy(lo);
   let b = fy(hi);
   if (a === b) [a, b] = [a - 1, b + 1];
+  const ticks = niceTicks(a, b, logY);
+  a = ticks[0]!;
+  b = ticks[ticks.length - 1]!;
   const xMax = Math.max(total ?? 0, ...all.map((p) => p[0]), 1);
   const px = (x: number) => PAD.left + (x / xMax) * (W - PAD.left - PAD.right);
   const py = (y: number) => H - PAD.bottom - ((fy(y) - a) / (b - a)) * (H - PAD.top - PAD.bottom);
   // Axes and ticks.
   svg.append(el('line', { x1: PAD.left, y1: H - PAD.bottom, x2: W - PAD.right, y2: H - PAD.bottom, class: 'axis' }));
   svg.append(el('line', { x1: PAD.left, y1: PAD.top, x2: PAD.left, y2: H - PAD.bottom, class: 'axis' }));
-  for (let i = 0; i <= 4; i++) {
-    const t = a + ((b - a) * i) / 4;
-    const v = logY ? 10 ** t : t;
-    const y = H - PAD.bottom - (i / 4) * (H - PAD.top - PAD.bottom);
+  for (const t of ticks) {
+    const y = H - PAD.bottom - ((t - a) / (b - a)) * (H - PAD.top - PAD.bottom);
     svg.append(el('line', { x1: PAD.left, y1: y, x2: W - PAD.right, y2: y, class: 'grid' }));
-    svg.append(el('text', { x: PAD.left - 6, y: y + 4, 'text-anchor': 'end', class: 'tick' }, fmt(v)));
+    svg.append(el('text', { x: PAD.left - 6, y: y + 4, 'text-anchor': 'end', class: 'tick' }, logY ? decade(t) : fmt(t)));
   }
   for (let i = 0; i <= 4; i++) {
     const x = (xMax * i) / 4;
