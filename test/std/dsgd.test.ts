@@ -74,6 +74,42 @@ minimize f = linear2_loss(W1, W2, X, Y) over W1, W2 in layerwise(frobenius, spec
 `;
 const files = { 'X.json': JSON.stringify(X), 'Y.json': JSON.stringify(Y), 'W1.json': JSON.stringify(W1), 'W2.json': JSON.stringify(W2) };
 
+type Values = ReturnType<typeof interpret>;
+
+/**
+ * Runs a program's dsgd step in the float64 interpreter from the fixture's weights for `steps` steps.
+ * `each(t, obs, moved1, moved2)` sees the observation before step t and which blocks that step moved.
+ * Returns f, g1, g2 observed before every step and after the last, and how many steps moved each block.
+ */
+function interpretSteps(source: string, steps: number, each: (t: number, obs: Values, moved1: boolean, moved2: boolean) => void) {
+  const p = parse('t.gd', source);
+  const c = check(p.program, memoryHost(files), { parseFile: parse });
+  expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const solve = c.checked!.plan.find((x): x is PlanItem & { kind: 'solve' } => x.kind === 'solve')!;
+  const sp = buildStep(c.checked!, solve);
+  let cur: Record<string, number[]> = { X: X.flat(), Y: Y.flat(), W1: W1.flat(), W2: W2.flat(), W1_0: W1.flat(), W2_0: W2.flat() };
+  const f: number[] = [];
+  const g1: number[] = [];
+  const g2: number[] = [];
+  const blocks = [0, 0];
+  for (let t = 0; t <= steps; t++) {
+    const obs = interpret(sp.observe, Object.fromEntries(sp.observe.inputs.map((i) => [i.name, cur[i.name]!])));
+    f.push(obs.f!.data[0]!);
+    g1.push(obs.g1!.data[0]!);
+    g2.push(obs.g2!.data[0]!);
+    if (t === steps) break;
+    const res = interpret(sp.step, Object.fromEntries(sp.step.inputs.map((i) => [i.name, i.name === 't' ? t : cur[i.name]!])) as never);
+    const next = { ...cur };
+    for (const o of sp.step.outputs) if (o.role === 'update') next[o.name] = Array.from(res[o.name]!.data);
+    const moved1 = next.W1!.some((v, i) => v !== cur.W1![i]);
+    const moved2 = next.W2!.some((v, i) => v !== cur.W2![i]);
+    each(t, obs, moved1, moved2);
+    blocks[moved1 ? 0 : 1]!++;
+    cur = next;
+  }
+  return { f, g1, g2, blocks };
+}
+
 /** Counts steps whose actual decrease f_t − f_{t+1} falls short of the bound max(g1_t, g2_t) by more than tol. */
 function violations(f: readonly number[], g1: readonly number[], g2: readonly number[], tol: number): number {
   let bad = 0;
@@ -119,35 +155,15 @@ describe('std.dsgd', () => {
   });
 
   it('float64 interpreter, 3000 steps: 0 violations of the guaranteed decrease, monotone f, |f − f*|/f* < 1e-6', () => {
-    const p = parse('t.gd', program(3000));
-    const c = check(p.program, memoryHost(files), { parseFile: parse });
-    const solve = c.checked!.plan.find((x): x is PlanItem & { kind: 'solve' } => x.kind === 'solve')!;
-    const sp = buildStep(c.checked!, solve);
-    let cur: Record<string, number[]> = { X: X.flat(), Y: Y.flat(), W1: W1.flat(), W2: W2.flat(), W1_0: W1.flat(), W2_0: W2.flat() };
-    const f: number[] = [];
-    const g1: number[] = [];
-    const g2: number[] = [];
-    const blocks = [0, 0];
-    for (let t = 0; t <= 3000; t++) {
-      const obs = interpret(sp.observe, Object.fromEntries(sp.observe.inputs.map((i) => [i.name, cur[i.name]!])));
-      f.push(obs.f!.data[0]!);
-      g1.push(obs.g1!.data[0]!);
-      g2.push(obs.g2!.data[0]!);
-      if (t === 3000) break;
-      const res = interpret(sp.step, Object.fromEntries(sp.step.inputs.map((i) => [i.name, i.name === 't' ? t : cur[i.name]!])) as never);
-      const next = { ...cur };
-      for (const o of sp.step.outputs) if (o.role === 'update') next[o.name] = Array.from(res[o.name]!.data);
-      // Exactly one block moves per step: the one with the larger bound.
-      const moved1 = next.W1!.some((v, i) => v !== cur.W1![i]);
-      const moved2 = next.W2!.some((v, i) => v !== cur.W2![i]);
-      // (Once the bound is below float64 resolution of the weights the chosen step may round to nothing.)
-      if (Math.max(g1[t]!, g2[t]!) > 1e-20) {
-        expect(moved1 !== moved2, `step ${t}: ${g1[t]} ${g2[t]}`).toBe(true);
-        expect(moved1).toBe(g1[t]! >= g2[t]!);
+    const { f, g1, g2, blocks } = interpretSteps(program(3000), 3000, (t, obs, moved1, moved2) => {
+      const [b1, b2] = [obs.g1!.data[0]!, obs.g2!.data[0]!];
+      // Exactly one block moves per step: the one with the larger bound. (Once the bound is below float64
+      // resolution of the weights the chosen step may round to nothing.)
+      if (Math.max(b1, b2) > 1e-20) {
+        expect(moved1 !== moved2, `step ${t}: ${b1} ${b2}`).toBe(true);
+        expect(moved1).toBe(b1 >= b2);
       }
-      blocks[moved1 ? 0 : 1]!++;
-      cur = next;
-    }
+    });
     expect(violations(f, g1, g2, 1e-12 * f[0]!)).toBe(0);
     expect(blocks[0]).toBeGreaterThan(10);
     expect(blocks[1]).toBeGreaterThan(10);
@@ -169,21 +185,7 @@ describe('std.dsgd', () => {
   }, 120_000);
 
   it('spectral block (float64 interpreter, 400 steps): the logged nuclear norm is the SVD one, the logged block is the one that moves, 0 violations, monotone f', () => {
-    const p = parse('t.gd', spectralProgram(400));
-    const c = check(p.program, memoryHost(files), { parseFile: parse });
-    expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const solve = c.checked!.plan.find((x): x is PlanItem & { kind: 'solve' } => x.kind === 'solve')!;
-    const sp = buildStep(c.checked!, solve);
-    let cur: Record<string, number[]> = { X: X.flat(), Y: Y.flat(), W1: W1.flat(), W2: W2.flat(), W1_0: W1.flat(), W2_0: W2.flat() };
-    const f: number[] = [];
-    const g1: number[] = [];
-    const g2: number[] = [];
-    const blocks = [0, 0];
-    for (let t = 0; t <= 400; t++) {
-      const obs = interpret(sp.observe, Object.fromEntries(sp.observe.inputs.map((i) => [i.name, cur[i.name]!])));
-      f.push(obs.f!.data[0]!);
-      g1.push(obs.g1!.data[0]!);
-      g2.push(obs.g2!.data[0]!);
+    const { f, g1, g2, blocks } = interpretSteps(spectralProgram(400), 400, (t, obs, moved1, moved2) => {
       if (t === 0) {
         // grad W2 = R' X W1' / n (R the residual table [n, dy]); its nuclear norm from the eigenvalues of G G'.
         const R = X.map((x, i) => Y[i]!.map((y, k) => W2[k]!.reduce((s2, w, h) => s2 + w * W1[h]!.reduce((u, v, j) => u + v * x[j]!, 0), 0) - y));
@@ -193,18 +195,11 @@ describe('std.dsgd', () => {
         const nuclear = symmetricEigenvalues(GGt).reduce((u, l) => u + Math.sqrt(Math.max(l, 0)), 0);
         expect(Math.abs(obs.nuc2!.data[0]! - nuclear) / nuclear).toBeLessThan(1e-9);
       }
-      if (t === 400) break;
-      const res = interpret(sp.step, Object.fromEntries(sp.step.inputs.map((i) => [i.name, i.name === 't' ? t : cur[i.name]!])) as never);
-      const next = { ...cur };
-      for (const o of sp.step.outputs) if (o.role === 'update') next[o.name] = Array.from(res[o.name]!.data);
-      const moved1 = next.W1!.some((v, i) => v !== cur.W1![i]);
-      const moved2 = next.W2!.some((v, i) => v !== cur.W2![i]);
       expect(moved1 !== moved2, `step ${t}`).toBe(true);
       // The logged choice is the method's (where the two bounds are not within rounding of each other).
-      if (Math.abs(g1[t]! - g2[t]!) > 1e-9 * Math.max(g1[t]!, g2[t]!)) expect(moved1 ? 1 : 2).toBe(obs.block!.data[0]!);
-      blocks[moved1 ? 0 : 1]!++;
-      cur = next;
-    }
+      const [b1, b2] = [obs.g1!.data[0]!, obs.g2!.data[0]!];
+      if (Math.abs(b1 - b2) > 1e-9 * Math.max(b1, b2)) expect(moved1 ? 1 : 2).toBe(obs.block!.data[0]!);
+    });
     expect(violations(f, g1, g2, 1e-12 * f[0]!)).toBe(0);
     expect(blocks[0]).toBeGreaterThan(10);
     expect(blocks[1]).toBeGreaterThan(10);
