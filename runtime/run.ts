@@ -515,6 +515,16 @@ function buildFeeds(ctx: LoopContext, g: Graph, t: number): StepFeeds {
   return { feeds, gathered, temps };
 }
 
+/**
+ * A tensor's values for the step loop's per-step reads (finiteness probe, `until` condition): read
+ * synchronously where the backend can, which on wasm/cpu costs a third of tfjs's promise path, and
+ * awaited on webgpu, where Dawn under Node has no synchronous read-back.
+ */
+function readBack(t: tf.Tensor): tf.TypedArray | Promise<tf.TypedArray> {
+  // Numeric tensors only (probes and conditions are float32 or bool): their values are typed arrays.
+  return tf.getBackend() === 'webgpu' ? (t.data() as Promise<tf.TypedArray>) : (t.dataSync() as tf.TypedArray);
+}
+
 /** The first non-finite entry of a tensor, read back (only on the failure path). */
 async function firstBad(t: tf.Tensor): Promise<number | null> {
   const d = await t.data();
@@ -644,7 +654,7 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
         const outs = until.run(f.feeds);
         let stop = false;
         for (const [k, tensor] of outs) {
-          if (k.startsWith('cond:')) stop = (await tensor.data())[0] !== 0;
+          if (k.startsWith('cond:')) stop = (await readBack(tensor))[0] !== 0;
           tensor.dispose();
         }
         for (const x of f.temps) x.dispose();
@@ -686,10 +696,10 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
         if (objT) parts.push(tf.reshape(objT, []));
         return parts.length === 0 ? tf.scalar(0) : tf.addN(parts);
       });
-      const ok = Number.isFinite((await probe.data())[0]!);
+      const ok = Number.isFinite((await readBack(probe))[0]!);
       probe.dispose();
       if (!ok) {
-        const objV = objT ? (await objT.data())[0]! : 0;
+        const objV = objT ? (await readBack(objT))[0]! : 0;
         let what = `objective '${sp.objective}'`;
         let value = objV;
         if (Number.isFinite(objV)) {
