@@ -117,6 +117,22 @@ function violations(f: readonly number[], g1: readonly number[], g2: readonly nu
   return bad;
 }
 
+/**
+ * A float32 run logged f, g1, g2 at every step: 0 violations of the guaranteed decrease and a monotone f,
+ * both to float32 rounding (f is summed in float32: differences below a few ulps of f are rounding, not
+ * a broken guarantee). Returns the logged f.
+ */
+function expectFloat32Guarantee(res: Awaited<ReturnType<typeof runSource>>, steps: number): { f: number[] } {
+  const f = logged(res, 'f');
+  const g1 = logged(res, 'g1');
+  const g2 = logged(res, 'g2');
+  expect(f).toHaveLength(steps + 1);
+  const tol = 4 * 2 ** -23 * f[0]!;
+  expect(violations(f, g1, g2, tol)).toBe(0);
+  for (let t = 0; t + 1 < f.length; t++) expect(f[t + 1]!).toBeLessThanOrEqual(f[t]! + tol);
+  return { f };
+}
+
 describe('std.dsgd', () => {
   const fStar = optimum();
 
@@ -172,15 +188,7 @@ describe('std.dsgd', () => {
   }, 120_000);
 
   it('wasm float32 run, 3000 steps: 0 violations (to float32 rounding of f), monotone f, f → f* to 1e-5', async () => {
-    const res = await runSource(program(3000), { files });
-    const f = logged(res, 'f');
-    const g1 = logged(res, 'g1');
-    const g2 = logged(res, 'g2');
-    expect(f).toHaveLength(3001);
-    // f is summed in float32: differences below a few ulps of f are rounding, not a broken guarantee.
-    const tol = 4 * 2 ** -23 * f[0]!;
-    expect(violations(f, g1, g2, tol)).toBe(0);
-    for (let t = 0; t + 1 < f.length; t++) expect(f[t + 1]!).toBeLessThanOrEqual(f[t]! + tol);
+    const { f } = expectFloat32Guarantee(await runSource(program(3000), { files }), 3000);
     expect(Math.abs(f.at(-1)! - fStar) / fStar).toBeLessThan(1e-5);
   }, 120_000);
 
@@ -210,13 +218,7 @@ describe('std.dsgd', () => {
 
   it('spectral block on wasm (float32, 200 steps): 0 violations to float32 rounding of f, logged block counts', async () => {
     const res = await runSource(spectralProgram(200), { files });
-    const f = logged(res, 'f');
-    const g1 = logged(res, 'g1');
-    const g2 = logged(res, 'g2');
-    expect(f).toHaveLength(201);
-    const tol = 4 * 2 ** -23 * f[0]!;
-    expect(violations(f, g1, g2, tol)).toBe(0);
-    for (let t = 0; t + 1 < f.length; t++) expect(f[t + 1]!).toBeLessThanOrEqual(f[t]! + tol);
+    expectFloat32Guarantee(res, 200);
     const block = logged(res, 'block');
     expect(block.filter((b) => b === 2).length).toBeGreaterThan(10);
     expect(block.filter((b) => b === 1).length).toBeGreaterThan(10);
