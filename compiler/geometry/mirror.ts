@@ -24,16 +24,10 @@ export const BURG_MAX = 1e30;
 /** Default Newton steps for inverting grad phi of a general potential (option `newton: k`). */
 export const DEFAULT_NEWTON_STEPS = 5;
 
-/** Stable logsumexp along the last axis, keeping that axis (size 1). */
-export function logSumExpLast(b: GraphBuilder, y: Var): Var {
-  const axis = y.shape.length - 1;
-  const m = b.op('stop_gradient', [b.max(y, axis, true)]);
-  return b.add(m, b.unary('log', b.sum(b.unary('exp', b.sub(y, m)), axis, true)));
-}
-
 /**
- * Entropic mirror step. On the simplex (per last-axis row) x+ = softmax(log x - delta): computed as
- * exp(y - logsumexp(y)), never as a product of ratios, so hundreds of steps stay exact in float32.
+ * Entropic mirror step. On the simplex (per last-axis row) x+ = softmax(log x - delta), recomputed
+ * from log x at every step, never as a product of ratios, so hundreds of steps stay exact in float32.
+ * Coordinates are floored at exp(LOG_FLOOR) in both cases.
  * On `positive`, x+ = x exp(-delta). Noise (mirror Langevin) enters the dual point scaled by
  * (Hess phi)^(1/2) = diag(1/sqrt(x)).
  */
@@ -43,8 +37,13 @@ function entropic(b: GraphBuilder, simplex: boolean, matches: boolean): TargetGe
     apply: (from, delta, noise) => {
       let y = b.sub(b.unary('log', from), delta);
       if (noise) y = b.add(y, b.div(noise, b.unary('sqrt', from)));
-      if (simplex) y = b.sub(y, logSumExpLast(b, y));
-      return b.unary('exp', b.maximum(y, LOG_FLOOR));
+      if (!simplex) return b.unary('exp', b.maximum(y, LOG_FLOOR));
+      // softmax(y) as e / sum(e) with e = exp(y - max y): one exp per coordinate (exp(y - logsumexp y)
+      // takes two), and more accurate (log of the sum rounds to ~1e-6 absolute, which exp turns into a
+      // relative error; a division rounds once). e <= 1 and sum(e) >= 1, so neither overflows.
+      const axis = y.shape.length - 1;
+      const e = b.unary('exp', b.sub(y, b.op('stop_gradient', [b.max(y, axis, true)])));
+      return b.maximum(b.div(e, b.sum(e, axis, true)), Math.fround(Math.exp(LOG_FLOOR)));
     },
     // The entropic map stays inside the simplex (per row) and the positive orthant by construction.
     projects: !matches,

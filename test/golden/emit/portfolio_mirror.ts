@@ -172,12 +172,12 @@ function mirrorObjStep(
     const v12 = tf.sum(v11, [0]); // sum []
     const v13 = tf.mul(v1, v12); // mul []
     const v14 = tf.sub(v8, v13); // sub []
-    const v48 = tf.scalar(-0.5); // const []
-    const v55 = tf.mul(v48, R); // mul [50]
-    const v57 = tf.mul(v1, v5); // mul [50]
-    const v59 = tf.mul(v1, p); // mul [50]
-    const v27 = tf.add(v55, v57); // add [50]
-    const v28 = tf.reshape(v59, [50, 1]); // reshape [50, 1]
+    const v45 = tf.scalar(-0.5); // const []
+    const v52 = tf.mul(v45, R); // mul [50]
+    const v54 = tf.mul(v1, v5); // mul [50]
+    const v56 = tf.mul(v1, p); // mul [50]
+    const v27 = tf.add(v52, v54); // add [50]
+    const v28 = tf.reshape(v56, [50, 1]); // reshape [50, 1]
     const v29 = gd.matMul(Sigma, v28, true, false); // matmul [50, 1]
     const v30 = tf.reshape(v29, [50]); // reshape [50]
     const v31 = tf.add(v27, v30); // add [50]
@@ -191,13 +191,10 @@ function mirrorObjStep(
     const v38 = tf.sub(v35, v37); // sub [50]
     const v39 = tf.exp(v38); // exp [50]
     const v40 = tf.sum(v39, [0], true); // sum [1]
-    const v41 = tf.log(v40); // log [1]
-    const v42 = tf.add(v37, v41); // add [1]
-    const v43 = tf.sub(v35, v42); // sub [50]
-    const v44 = tf.scalar(-80); // const []
-    const v45 = tf.maximum(v43, v44); // maximum [50]
-    const v46 = tf.exp(v45); // exp [50]
-    return { objective: v14, updates: { p: v46 } };
+    const v41 = tf.div(v39, v40); // div [50]
+    const v42 = tf.scalar(1.8048513285848406e-35); // const []
+    const v43 = tf.maximum(v41, v42); // maximum [50]
+    return { objective: v14, updates: { p: v43 } };
   });
 }
 

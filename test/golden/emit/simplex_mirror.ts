@@ -50,11 +50,11 @@ function costStep(
     const v7 = tf.sum(v6, [0]); // sum []
     const v8 = tf.mul(v4, v7); // mul []
     const v9 = tf.add(v3, v8); // add []
-    const v38 = tf.scalar(0.009999999776482582); // const []
-    const v44 = tf.mul(v38, v5); // mul [1000]
-    const v46 = tf.mul(v38, p); // mul [1000]
-    const v17 = tf.div(v46, p); // div [1000]
-    const v18 = tf.add(v44, v17); // add [1000]
+    const v35 = tf.scalar(0.009999999776482582); // const []
+    const v41 = tf.mul(v35, v5); // mul [1000]
+    const v43 = tf.mul(v35, p); // mul [1000]
+    const v17 = tf.div(v43, p); // div [1000]
+    const v18 = tf.add(v41, v17); // add [1000]
     const v22 = tf.add(v18, c); // add [1000]
     const v26 = tf.sub(v5, v22); // sub [1000]
     const v27 = tf.max(v26, [0], true); // max [1]
@@ -62,13 +62,10 @@ function costStep(
     const v29 = tf.sub(v26, v28); // sub [1000]
     const v30 = tf.exp(v29); // exp [1000]
     const v31 = tf.sum(v30, [0], true); // sum [1]
-    const v32 = tf.log(v31); // log [1]
-    const v33 = tf.add(v28, v32); // add [1]
-    const v34 = tf.sub(v26, v33); // sub [1000]
-    const v35 = tf.scalar(-80); // const []
-    const v36 = tf.maximum(v34, v35); // maximum [1000]
-    const v37 = tf.exp(v36); // exp [1000]
-    return { objective: v9, updates: { p: v37 } };
+    const v32 = tf.div(v30, v31); // div [1000]
+    const v33 = tf.scalar(1.8048513285848406e-35); // const []
+    const v34 = tf.maximum(v32, v33); // maximum [1000]
+    return { objective: v9, updates: { p: v34 } };
   });
 }
 
