@@ -38,7 +38,7 @@ export async function gdStepMs(name: string, backend: BackendName, warm: number,
     seed: 0,
     steps: warm + measured,
     outDir: null,
-    compileStep: (item) => compileSolve(checked, item),
+    compileStep: (item) => compileSolve(checked, item, 'O1', { probe: true }),
     host: nodeFiles,
     onProgress: (p) => {
       // Called after every step (and once more after the final observe): keep one stamp per step.

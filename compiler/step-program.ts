@@ -14,9 +14,13 @@
  *  - 'scalar' named `t`: the step counter of this solve, 0-based, as float32.
  *  - 'rng' named `rng`: shape [2] = (seed, global step index); randomness is a pure function of it.
  * Graph outputs: 'update' named like the input it replaces; 'objective' named after the solve's NAME
- * (the value before the step); 'log' items keyed by their display name.
+ * (the value before the step); 'log' items keyed by their display name; with BuildStepOptions.probe,
+ * 'probe' named PROBE_OUTPUT: a scalar, finite iff the objective and every updated target are.
  */
 import type { Graph, Shape } from './ir/ir.js';
+
+/** The name of the step graph's 'probe' output (compiler/step.ts finiteProbe). */
+export const PROBE_OUTPUT = 'finite';
 
 export interface StateSlot {
   /** `<target>.<slot>`, e.g. `w.m`. */

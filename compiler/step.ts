@@ -20,7 +20,7 @@ import { lowerExpr, lowerObjective } from './ir/lower.js';
 import './methods/builtin.js';
 import { addWeightDecay, clipGlobalNorm, writtenOptions } from './methods/options.js';
 import { methodRule, type MethodEnv, type MethodRule } from './methods/registry.js';
-import type { LogItem, StateSlot, StepProgram } from './step-program.js';
+import { PROBE_OUTPUT, type LogItem, type StateSlot, type StepProgram } from './step-program.js';
 
 /** One target with its compiled geometry. */
 export interface UpdateTarget {
@@ -122,6 +122,29 @@ export interface BuildStepOptions {
   readonly dataShapes?: Readonly<Record<string, Shape>>;
   /** Params that carry a prune mask (input `<param>.mask`, role 'mask'). */
   readonly masks?: readonly string[];
+  /**
+   * Add the finiteness probe the runtime reads after every step (output role 'probe', see finiteProbe):
+   * in the graph, the fusion pass folds it into the kernels that compute the updates.
+   */
+  readonly probe?: boolean;
+}
+
+/**
+ * objective + Σ_targets sum(update · 0): finite exactly when the objective and every entry of every
+ * updated target are finite (x·0 is 0 for finite x and NaN for ±inf and NaN, and a sum of zeros
+ * cannot overflow), so one scalar read tells the step loop whether to commit. Built from the graph's
+ * outputs, it costs one multiply-add per coordinate inside the kernel that writes the update instead
+ * of two more passes over memory. The simplifier never rewrites x·0 (it is not 0 for every x).
+ */
+function finiteProbe(b: GraphBuilder, objective: string, targets: readonly string[]): Var {
+  const outs = b.currentOutputs();
+  const obj = outs.find((o) => o.role === 'objective' && o.name === objective);
+  invariant(obj !== undefined, `step of '${objective}' has no objective output`);
+  let probe = obj.var.shape.length === 0 ? obj.var : b.reshape(obj.var, []);
+  for (const o of outs) {
+    if (o.role === 'update' && targets.includes(o.name)) probe = b.add(probe, b.sum(b.mul(o.var, 0)));
+  }
+  return probe;
 }
 
 /** Options whose table default 0 means "off": lowering them would only add work (x + 0 * ...). */
@@ -198,6 +221,8 @@ export function buildStep(checked: CheckedProgram, item: PlanItem & { kind: 'sol
     noise,
     domainExpr: expr,
   });
+
+  if (opts.probe) b.output(PROBE_OUTPUT, finiteProbe(b, stmt.name.name, low.targets.map((lt) => lt.name)), 'probe');
 
   const { observe, logItems } = buildObserve(checked, stmt, lowerOpts);
   return {

@@ -51,7 +51,7 @@ export async function runInPage(checked: CheckedProgram, o: PageRunOptions): Pro
     signal: o.signal,
     host: o.host,
     programName: o.programName,
-    compileStep: (item) => compileSolve(checked, item),
+    compileStep: (item) => compileSolve(checked, item, 'O1', { probe: true }),
     activateBackend: async () => {
       const a = await activateBackend(o.backend);
       o.onBackend(a.name, a.skipped);

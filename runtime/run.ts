@@ -15,7 +15,7 @@ import type { CompilerHost } from '../compiler/host.js';
 import { GraphBuilder } from '../compiler/ir/builder.js';
 import type { Graph, Input } from '../compiler/ir/ir.js';
 import { lowerExpr } from '../compiler/ir/lower.js';
-import type { StepProgram } from '../compiler/step-program.js';
+import { PROBE_OUTPUT, type StepProgram } from '../compiler/step-program.js';
 import { selectBackend, type BackendName } from './backend.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, CHECKPOINT_FORMAT } from './checkpoint.js';
 import { Batcher, BATCH_STREAM, batchGroupKey } from './data/batches.js';
@@ -691,13 +691,17 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
       for (const x of f.gathered.values()) x.dispose();
       const objT = outs.get(outputKey('objective', sp.objective));
       const watched = [...updates].filter(([n]) => targets.has(n));
-      const probe = tf.tidy(() => {
-        const parts = watched.map(([, v]) => tf.sum(tf.mul(v, 0)));
-        if (objT) parts.push(tf.reshape(objT, []));
-        return parts.length === 0 ? tf.scalar(0) : tf.addN(parts);
-      });
+      // The step graph's own probe (compiled with `probe: true`: fused into the update kernels), else the same sum here.
+      const inGraph = outs.get(outputKey('probe', PROBE_OUTPUT));
+      const probe =
+        inGraph ??
+        tf.tidy(() => {
+          const parts = watched.map(([, v]) => tf.sum(tf.mul(v, 0)));
+          if (objT) parts.push(tf.reshape(objT, []));
+          return parts.length === 0 ? tf.scalar(0) : tf.addN(parts);
+        });
       const ok = Number.isFinite((await readBack(probe))[0]!);
-      probe.dispose();
+      if (!inGraph) probe.dispose();
       if (!ok) {
         const objV = objT ? (await readBack(objT))[0]! : 0;
         let what = `objective '${sp.objective}'`;

@@ -68,7 +68,7 @@ export default class Run extends BaseCommand {
         signal: ctl.signal,
         ...(flags.resume ? { resumeFrom: flags.resume } : {}),
         ...(showProgress ? { onProgress: reporter.onProgress } : {}),
-        compileStep: (item) => compileSolve(checked, item),
+        compileStep: (item) => compileSolve(checked, item, 'O1', { probe: true }),
         host: nodeFiles,
         programName: args.file,
       });

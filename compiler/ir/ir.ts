@@ -53,9 +53,10 @@ export interface Input {
  * - log: a logged/recorded item, keyed by its display name;
  * - grad: a gradient exposed for tools (gradcheck), named `d<objective>/d<target>`;
  * - cond: an `until` condition (0/1);
- * - value: anything else a caller asked for (e.g. an `init ... from` expression).
+ * - value: anything else a caller asked for (e.g. an `init ... from` expression);
+ * - probe: a scalar that is finite iff the step's objective and updated targets are (compiler/step.ts).
  */
-export type OutputRole = 'update' | 'objective' | 'log' | 'grad' | 'cond' | 'value';
+export type OutputRole = 'update' | 'objective' | 'log' | 'grad' | 'cond' | 'value' | 'probe';
 
 export interface Output {
   readonly var: Var;

@@ -115,6 +115,40 @@ minimize loss = 0.5 * mean((X @ w - y)^2) + 0.01 * norm(w)^2 over w by adam(lr: 
     expect(Array.from(res.params['w']!.data)).toEqual([w, w, w]);
   });
 
+  describe('the step graph\'s own finiteness probe (compileSolve probe: true, what gd run compiles) reports what the host-side probe reports', () => {
+    const withProbe = (checked: CheckedProgram) => opts(checked, { compileStep: (item) => compileSolve(checked, item, 'O1', { probe: true }) });
+
+    it('the probe is a step output only when asked for', () => {
+      const { checked } = checkedOf('param w: [1] = ones\nminimize loss = -sum(w) over w by gd(lr: 1e38) for 10 steps\n');
+      const item = checked.plan.find((p) => p.kind === 'solve')!;
+      const sp = compileSolve(checked, item as Parameters<typeof compileSolve>[1], 'O1', { probe: true });
+      expect(sp.step.outputs.filter((o) => o.role === 'probe').map((o) => o.name)).toEqual(['finite']);
+      expect(compileSolve(checked, item as Parameters<typeof compileSolve>[1]).step.outputs.some((o) => o.role === 'probe')).toBe(false);
+    });
+
+    it('a param that overflows while the objective is still finite: GD4006 names the param and step, both ways', async () => {
+      // w: 1 -> 1e38 -> 2e38 -> 3e38 -> 4e38 = Infinity in float32 (max 3.4e38) at step 4; the objective
+      // -sum(w) before step 4 is -3e38, finite, so only the update's probe term can see it.
+      const { checked } = checkedOf('param w: [1] = ones\nminimize loss = -sum(w) over w by gd(lr: 1e38) for 10 steps\n');
+      for (const o of [withProbe(checked), opts(checked)]) {
+        const res = await runProgram(checked, o);
+        expect(res.status).toBe('error');
+        expect(res.diagnostics[0]!.code).toBe('GD4006');
+        expect(res.diagnostics[0]!.message).toBe("param 'w' became Infinity at step 4");
+        expect(Array.from(res.params['w']!.data)).toEqual([Math.fround(3e38)]);
+      }
+    });
+
+    it('an objective that overflows first: the same diagnostic both ways', async () => {
+      const { checked } = checkedOf('param w: [3] = ones\nminimize loss = sum(w^2) over w by gd(lr: 10) for 60 steps\n');
+      const a = await runProgram(checked, withProbe(checked));
+      const b = await runProgram(checked, opts(checked));
+      expect(a.diagnostics[0]!.message).toMatch(/^objective 'loss' became Infinity at step \d+$/);
+      expect(a.diagnostics[0]!.message).toBe(b.diagnostics[0]!.message);
+      expect(Array.from(a.params['w']!.data)).toEqual(Array.from(b.params['w']!.data));
+    });
+  });
+
   it('bad data is a diagnostic naming file, row and column, not an exception', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'X.csv'), 'a,b\n1,2\n3,x\n');
