@@ -1,6 +1,7 @@
 /** `npm run bench [-- NAME...] [--json]`: runs the named workloads (all when none) and prints one table. */
 import { frontendBench } from './frontend.js';
 import { runtimeBench } from './runtime.js';
+import { wasmMathBench } from './wasm-math.js';
 import { COMPUTE_WORKLOADS, computeHeader, runCompute } from './compute.js';
 
 interface Workload {
@@ -21,6 +22,7 @@ const WORKLOADS: Record<string, Workload> = {
   frontend: { run: frontendBench },
   runtime: { run: runtimeBench },
   ...Object.fromEntries(Object.keys(COMPUTE_WORKLOADS).map((n) => [n, compute(n)])),
+  'wasm-math': { run: wasmMathBench },
 };
 
 const args = process.argv.slice(2);
