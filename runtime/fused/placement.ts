@@ -3,8 +3,8 @@ import type { Graph } from '../../compiler/ir/ir.js';
 
 /**
  * The placement of fused runners in one graph. A runner runs just before the equation after its last
- * read's producer (as early as its reads allow), provided every read produced by another runner comes
- * from one placed earlier and every outside reader of its writes comes at or after that point.
+ * read's producer, or after the runner placed earlier that computes that read (as early as its reads
+ * allow), provided every outside reader of its writes comes at or after that point.
  * Constants count as ready from the start: the executor uploads them on demand. A graph output written
  * by a runner is read after every equation, which is fine.
  */
@@ -30,11 +30,15 @@ export class RunnerPlacement {
 
   /** The point before which a runner of these equations can run, or null when none exists. */
   at(members: ReadonlySet<number>, reads: readonly number[], writes: readonly number[]): number | null {
-    const producers = reads.map((id) => (this.constIds.has(id) ? -1 : (this.producer.get(id) ?? -1)));
-    const at = Math.max(-1, ...producers) + 1;
-    const readsReady = producers.every((p) => p < 0 || (this.runnerAt.get(p) ?? -Infinity) < at);
+    // A read is ready after its equation, or after the runner that computes it: a runner's member can
+    // come late in graph order (fusion groups by shape), while the runner runs as early as its reads allow.
+    const ready = reads.map((id) => {
+      const p = this.constIds.has(id) ? undefined : this.producer.get(id);
+      return p === undefined ? 0 : (this.runnerAt.get(p) ?? p) + 1;
+    });
+    const at = Math.max(0, ...ready);
     const writesLate = writes.every((id) => (this.consumers.get(id) ?? []).every((c) => members.has(c) || c >= at));
-    return readsReady && writesLate ? at : null;
+    return writesLate ? at : null;
   }
 
   /** Records that a runner placed at `at` computes these equations. */

@@ -115,7 +115,14 @@ export function wasmKernelGroups(g: Graph, opts: WasmFusedOptions = DEFAULTS, ex
     }
     if (!merged) groups.push({ kernels: [k], plan: alone });
   }
-  return groups.filter((gr) => placement(g, gr.plan) !== null);
+  // Groups are in kernel order (producers first); each is placed after the groups it reads from.
+  const placed = new RunnerPlacement(g);
+  return groups.filter((gr) => {
+    const members = new Set(gr.plan.eqns);
+    const at = placed.at(members, gr.plan.reads, gr.plan.writes);
+    if (at !== null) placed.take(members, at);
+    return at !== null;
+  });
 }
 
 /** Where a group runs in a graph with no other runners (runtime/fused/placement.ts), or null when nowhere. */
@@ -138,14 +145,15 @@ const CACHE_LIMIT = 256;
 
 function cacheKey(g: Graph, plan: WasmKernelPlan): string {
   return JSON.stringify([
-    plan.size,
+    plan.rows,
+    plan.cols,
     plan.reads,
     plan.writes,
     plan.eqns.map((i) => {
       const e = g.eqns[i]!;
-      return [e.op, e.out.id, e.inputs.map((v) => v.id), e.attrs, plan.scalar.get(e.out.id), plan.phase.get(e.out.id)];
+      return [e.op, e.out.id, e.inputs.map((v) => v.id), e.attrs, plan.kind.get(e.out.id), plan.phase.get(e.out.id)];
     }),
-    plan.reads.map((id) => plan.scalar.get(id)),
+    plan.reads.map((id) => plan.kind.get(id)),
   ]);
 }
 

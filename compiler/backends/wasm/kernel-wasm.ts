@@ -1,96 +1,24 @@
 /**
- * Fused kernels as WebAssembly SIMD modules: one flat f32x4 loop over the kernel's iteration space
- * (plus a one-lane tail loop), working in place on buffers of an imported memory (at run time,
- * tfjs-wasm's own heap). Values are either full (one element per point of the space) or scalar
- * (size 1, broadcast); wide reductions to one number accumulate in registers across the loop.
- * binaryen is passed in, never imported here: it takes a second to load, and compiler/ stays
- * free of anything but pure code.
+ * Fused kernels as WebAssembly SIMD modules, working in place on buffers of an imported memory (at
+ * run time, tfjs-wasm's own heap). The space is [R, C] row-major (R = 1: one flat loop): a row loop
+ * around an f32x4 column loop (plus a one-lane tail loop per row). Full values are loaded and stored
+ * at the point, per-column ones at the column, per-row ones splat at the row's start, scalars once;
+ * reductions accumulate in registers across the space (wide), across each row (along axis 1), or in
+ * their output buffer (along axis 0). The plan comes from kernel-plan.ts. binaryen is passed in,
+ * never imported here: it takes a second to load, and compiler/ stays free of anything but pure code.
  */
 import type BinaryenModule from 'binaryen';
-import type { Graph, Shape } from '../../ir/ir.js';
-import { sizeOf } from '../../ir/ops.js';
+import type { Graph } from '../../ir/ir.js';
 import type { Kernel } from '../../passes/kernels.js';
-import { WASM_TEMPLATES, type WasmTemplate } from './op-templates.js';
+import type { WasmTemplate } from './op-templates.js';
 import type { Ref, SimdEmitter } from './simd-math.js';
 import { f4, v128Splat, type ConstPool } from './simd-math.js';
+import { CHUNK, planWasmKernel, TEMPLATES, type Phase, type WasmKernelPlan } from './kernel-plan.js';
+
+export { planWasmKernel, type WasmKernelPlan } from './kernel-plan.js';
 
 /** The binaryen.js namespace (its default export). */
 export type Binaryen = typeof BinaryenModule;
-
-/** When a value is computed: before the loop (loop-invariant), in the loop, or after it (a wide reduction's result). */
-type Phase = 'pre' | 'loop' | 'post';
-
-/** A kernel (or several independent kernels over the same space) that the WASM backend can compile. */
-export interface WasmKernelPlan {
-  /** Elements in the iteration space. */
-  readonly size: number;
-  /** Member equation indices, in graph order. */
-  readonly eqns: readonly number[];
-  /** Values read from outside, by var id: the function's first parameters (byte addresses). */
-  readonly reads: readonly number[];
-  /** Values written, by var id: the parameters after the reads (addresses of buffers the caller allocated). */
-  readonly writes: readonly number[];
-  readonly writeShapes: readonly Shape[];
-  /** Whether each var is scalar (size 1) rather than full, and its phase. */
-  readonly scalar: ReadonlyMap<number, boolean>;
-  readonly phase: ReadonlyMap<number, Phase>;
-}
-
-/** Elements summed in float32 lanes before the partial sums move to float64 (256 per lane: float32 error below 256 ulp of the chunk's sum, typically 16). */
-const CHUNK = 1024;
-
-/** Templates that are not null (typed access to the per-op table). */
-const TEMPLATES: Partial<Record<string, WasmTemplate>> = Object.fromEntries(Object.entries(WASM_TEMPLATES).filter(([, t]) => t !== null)) as Partial<Record<string, WasmTemplate>>;
-
-/**
- * Plans one WASM kernel for `ks` (fused kernels of `g` over spaces of the same size that do not
- * depend on each other), or returns null when some member is outside what the backend handles: an op
- * without a template, a value that is neither full nor scalar (row broadcasts, partial reductions),
- * or a member that reads a wide reduction's result (it would need a second pass).
- */
-export function planWasmKernel(g: Graph, ks: readonly Kernel[]): WasmKernelPlan | null {
-  if (ks.length === 0) return null;
-  const size = sizeOf(ks[0]!.space);
-  if (size < 2 || ks.some((k) => sizeOf(k.space) !== size)) return null;
-  const eqns = [...new Set(ks.flatMap((k) => k.eqns))].sort((a, b) => a - b);
-  const shapeOf = new Map<number, Shape>([...g.inputs.map((i) => [i.var.id, i.var.shape] as const), ...g.eqns.map((e) => [e.out.id, e.out.shape] as const)]);
-  const defined = new Set(eqns.map((i) => g.eqns[i]!.out.id));
-  const scalar = new Map<number, boolean>();
-  const kindOf = (id: number): boolean | null => {
-    const n = sizeOf(shapeOf.get(id)!);
-    return n === size ? false : n === 1 ? true : null;
-  };
-  const phase = new Map<number, Phase>();
-  const reads: number[] = [];
-  for (const i of eqns) {
-    const e = g.eqns[i]!;
-    const t = TEMPLATES[e.op];
-    if (!t) return null;
-    for (const v of e.inputs) {
-      const k = kindOf(v.id);
-      if (k === null) return null;
-      scalar.set(v.id, k);
-      if (!defined.has(v.id) && !phase.has(v.id)) {
-        reads.push(v.id);
-        phase.set(v.id, k ? 'pre' : 'loop');
-      }
-      if (phase.get(v.id) === 'post') return null;
-    }
-    const k = kindOf(e.out.id);
-    if (k === null) return null;
-    scalar.set(e.out.id, k);
-    const x = e.inputs[0];
-    if (t.kind === 'reduce' && x && !scalar.get(x.id)) {
-      if (!k) return null; // a partial reduction
-      phase.set(e.out.id, 'post');
-      continue;
-    }
-    if (t.kind === 'identity' && x && scalar.get(x.id) && !k && e.op !== 'broadcast_to') return null;
-    phase.set(e.out.id, e.inputs.some((v) => phase.get(v.id) === 'loop') ? 'loop' : 'pre');
-  }
-  const writes = [...new Set(ks.flatMap((k) => k.writes))].filter((id) => defined.has(id));
-  return { size, eqns, reads, writes, writeShapes: writes.map((id) => shapeOf.get(id)!), scalar, phase };
-}
 
 /** The compiled module (one exported function `k(...readAddrs, ...writeAddrs)` over an imported memory `env.memory`). */
 export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Uint8Array {
@@ -106,7 +34,6 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
       vars.push(type);
       return nParams + vars.length - 1;
     };
-    const iLocal = newLocal(bn.i32);
     const addr = new Map<number, number>();
     plan.reads.forEach((id, n) => addr.set(id, n));
     plan.writes.forEach((id, n) => addr.set(id, plan.reads.length + n));
@@ -148,12 +75,12 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
       },
       fork: () => emitter([]),
     });
-    /** Computes every member of `phase` into its local, in graph order. */
-    const compute = (stmts: Ref[], phase: Phase) => {
+    /** Computes every member of `phases` into its local, in graph order. */
+    const compute = (stmts: Ref[], ...phases: Phase[]) => {
       const s = emitter(stmts);
       for (const i of plan.eqns) {
         const e = g.eqns[i]!;
-        if (plan.phase.get(e.out.id) !== phase) continue;
+        if (!phases.includes(plan.phase.get(e.out.id)!)) continue;
         const t = TEMPLATES[e.op]!;
         const ins = e.inputs.map((v) => get(v.id));
         let v: Ref;
@@ -168,43 +95,75 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
             v = m.v128.bitselect(ins[1]!, ins[2]!, m.f32x4.ne(ins[0]!, f4(P, 0)));
             break;
           case 'identity':
-          case 'reduce': // over one element: the element
+          case 'reduce': // over one element per output (same size in and out): the element
             v = ins[0]!;
             break;
         }
         stmts.push(m.local.set(localOf(e.out.id), v));
       }
     };
+    const kindOf = (id: number) => plan.kind.get(id)!;
     const body: Ref[] = [];
     const param = (id: number) => m.local.get(addr.get(id)!, bn.i32);
-    // Before the loop: scalar reads (splat to four lanes), invariant members, accumulators.
-    for (const id of plan.reads) if (plan.scalar.get(id)) body.push(m.local.set(localOf(id), m.v128.load32_splat(0, 4, param(id))));
+    const I32 = (l: number) => m.local.get(l, bn.i32);
+    // Byte offsets: i of the point (full values), c of the column, r of the row. Flat plans have one.
+    const flat = plan.rows === 1;
+    const iLocal = newLocal(bn.i32);
+    const cLocal = flat ? iLocal : newLocal(bn.i32);
+    const rLocal = newLocal(bn.i32);
+    const at = (id: number) => {
+      const k = kindOf(id);
+      return m.i32.add(param(id), I32(k === 'full' ? iLocal : k === 'col' ? cLocal : rLocal));
+    };
+    let labels = 0;
+    const label = (name: string) => `${name}${labels++}`;
+    /** A loop over the columns (f32x4, then one lane at a time), `step(lanes)` at each. */
+    const columnLoop = (step: (lanes: 4 | 1) => Ref[]): Ref[] => {
+      const c4n = plan.cols - (plan.cols % 4);
+      const out: Ref[] = [m.local.set(cLocal, m.i32.const(0))];
+      const loop = (lanes: 4 | 1, end: number) => {
+        const l = label('c');
+        return m.loop(l, m.block(null, [...step(lanes), m.local.set(cLocal, m.i32.add(I32(cLocal), m.i32.const(4 * lanes))), m.br(l, m.i32.lt_u(I32(cLocal), m.i32.const(4 * end)))]));
+      };
+      if (c4n > 0) out.push(loop(4, c4n));
+      if (plan.cols > c4n) out.push(loop(1, plan.cols));
+      return out;
+    };
+    const load = (id: number, lanes: 4 | 1) => (lanes === 4 ? m.v128.load(0, 4, at(id)) : m.v128.load32_splat(0, 4, at(id)));
+    const store = (id: number, v: Ref, lanes: 4 | 1) => (lanes === 4 ? m.v128.store(0, 4, at(id), v) : m.v128.store32_lane(0, 4, 0, at(id), v));
+    const storeLane0 = (id: number) => m.f32.store(0, 4, at(id), m.f32x4.extract_lane(get(id), 0 as unknown as Ref));
+    // Before every loop: scalar reads (splat to four lanes), invariant members, accumulators.
+    for (const id of plan.reads) if (kindOf(id) === 'scalar') body.push(m.local.set(localOf(id), m.v128.load32_splat(0, 4, param(id))));
     compute(body, 'pre');
     const reductions = plan.eqns.map((i) => g.eqns[i]!).filter((e) => plan.phase.get(e.out.id) === 'post');
-    const tmpl = (e: (typeof reductions)[number]) => TEMPLATES[e.op] as Extract<WasmTemplate, { kind: 'reduce' }>;
+    type Eqn = (typeof reductions)[number];
+    const tmpl = (e: Eqn) => TEMPLATES[e.op] as Extract<WasmTemplate, { kind: 'reduce' }>;
+    const how = (e: Eqn) => plan.reduction.get(e.out.id)!;
+    const inRegisters = reductions.filter((e) => how(e) !== 'col');
     /**
-     * Accumulators: sums add float32 lanes into `c` for one chunk of CHUNK elements, then fold `c` into
-     * two float64x2 lanes `a`, `b` (10^6 float32 terms added in one float32 register would drift; one
-     * float64 add per element costs five instructions, per chunk it costs nothing). Products go to
-     * float64 directly (a float32 chunk product could overflow). max/min keep four float32 lanes in `a`
-     * with pmax/pmin (one instruction, unlike NaN-propagating f32x4.max) and collect NaN lanes in `c`.
+     * Accumulators in registers: sums add float32 lanes into `c` for one chunk of CHUNK elements, then
+     * fold `c` into two float64x2 lanes `a`, `b` (10^6 float32 terms added in one float32 register
+     * would drift; one float64 add per element costs five instructions, per chunk it costs nothing).
+     * Row sums use the same scheme per row (a row of C ≤ a few thousand would be fine in float32
+     * lanes alone; the fold at the row's end costs a few instructions per row). Products go to
+     * float64 directly (a float32 chunk product could overflow). max/min keep four float32 lanes in
+     * `a` with pmax/pmin (one instruction, unlike NaN-propagating f32x4.max) and collect NaN lanes in `c`.
      */
     const acc = new Map<number, { a: number; b: number; c: number }>();
-    for (const e of reductions) {
+    const initAcc = (e: Eqn): Ref[] => {
       const t = tmpl(e);
-      const a = newLocal(bn.v128);
-      const b = newLocal(bn.v128);
-      const c = newLocal(bn.v128);
+      const { a, b, c } = acc.get(e.out.id)!;
       const f64 = t.wide === 'sum' || t.wide === 'prod';
-      body.push(m.local.set(a, f64 ? m.f64x2.splat(m.f64.const(t.init)) : f4(P, t.init)), m.local.set(b, m.f64x2.splat(m.f64.const(t.init))), m.local.set(c, f4(P, 0)));
-      acc.set(e.out.id, { a, b, c });
-    }
+      return [m.local.set(a, f64 ? m.f64x2.splat(m.f64.const(t.init)) : f4(P, t.init)), m.local.set(b, m.f64x2.splat(m.f64.const(t.init))), m.local.set(c, f4(P, 0))];
+    };
+    for (const e of inRegisters) acc.set(e.out.id, { a: newLocal(bn.v128), b: newLocal(bn.v128), c: newLocal(bn.v128) });
+    for (const e of inRegisters) if (how(e) !== 'row') body.push(...initAcc(e));
     const V = (l: number) => m.local.get(l, bn.v128);
     // Takes a thunk: an expression node may appear once in the tree.
     const swapHalves = (v: () => Ref) => m.i8x16.shuffle(v(), v(), [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]);
     /** Folds each sum's float32 chunk accumulator into its float64 lanes and clears it. */
     const flush = (): Ref[] =>
-      reductions
+      inRegisters
         .filter((e) => tmpl(e).wide === 'sum')
         .flatMap((e) => {
           const { a, b, c } = acc.get(e.out.id)!;
@@ -214,87 +173,121 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
             m.local.set(c, f4(P, 0)),
           ];
         });
-    const i = () => m.local.get(iLocal, bn.i32);
-    const at = (id: number) => m.i32.add(param(id), i());
-    /** The loop body: `lanes` 4 (v128 loads and stores) or 1 (the tail: one element splat to all lanes). */
-    const step = (lanes: 4 | 1): Ref[] => {
-      const st: Ref[] = [];
-      for (const id of plan.reads) {
-        if (plan.scalar.get(id)) continue;
-        st.push(m.local.set(localOf(id), lanes === 4 ? m.v128.load(0, 4, at(id)) : m.v128.load32_splat(0, 4, at(id))));
+    /** Adds `e`'s input (four elements, or one splat to every lane) to its register accumulator. */
+    const accumulate = (st: Ref[], e: Eqn, lanes: 4 | 1) => {
+      const t = tmpl(e);
+      const { a, b, c } = acc.get(e.out.id)!;
+      const xv = () => get(e.inputs[0]!.id);
+      if (t.wide === 'max' || t.wide === 'min') {
+        // A splat lane repeats one element, harmless for max/min. pmax(a, x) = a < x ? x : a.
+        st.push(m.local.set(a, t.wide === 'max' ? m.f32x4.pmax(V(a), xv()) : m.f32x4.pmin(V(a), xv())));
+        st.push(m.local.set(c, m.v128.or(V(c), m.f32x4.ne(xv(), xv()))));
+        return;
       }
-      compute(st, 'loop');
-      plan.writes.forEach((id) => {
-        if (plan.scalar.get(id)) return;
-        st.push(lanes === 4 ? m.v128.store(0, 4, at(id), get(id)) : m.v128.store32_lane(0, 4, 0, at(id), get(id)));
-      });
-      for (const e of reductions) {
-        const t = tmpl(e);
-        const { a, b, c } = acc.get(e.out.id)!;
-        const xv = get(e.inputs[0]!.id);
-        if (t.wide === 'max' || t.wide === 'min') {
-          // Every tail lane holds the same element, harmless for max/min. pmax(a, x) = a < x ? x : a.
-          st.push(m.local.set(a, t.wide === 'max' ? m.f32x4.pmax(V(a), xv) : m.f32x4.pmin(V(a), xv)));
-          st.push(m.local.set(c, m.v128.or(V(c), m.f32x4.ne(get(e.inputs[0]!.id), get(e.inputs[0]!.id)))));
-          continue;
-        }
-        // In the tail every lane holds the same element: lanes 1..3 get the identity so it counts once.
-        const x = lanes === 4 ? xv : m.f32x4.replace_lane(f4(P, t.init), 0 as unknown as Ref, m.f32x4.extract_lane(xv, 0 as unknown as Ref));
-        if (t.wide === 'sum') {
-          st.push(m.local.set(c, m.f32x4.add(V(c), x)));
-          continue;
-        }
-        const xs = newLocal(bn.v128);
-        st.push(m.local.set(xs, x));
-        st.push(m.local.set(a, m.f64x2.mul(V(a), m.f64x2.promote_low_f32x4(V(xs)))), m.local.set(b, m.f64x2.mul(V(b), m.f64x2.promote_low_f32x4(swapHalves(() => V(xs))))));
+      // One element splat to every lane: lanes 1..3 get the identity so it counts once.
+      const x = lanes === 4 ? xv() : m.f32x4.replace_lane(f4(P, t.init), 0 as unknown as Ref, m.f32x4.extract_lane(xv(), 0 as unknown as Ref));
+      if (t.wide === 'sum') {
+        st.push(m.local.set(c, m.f32x4.add(V(c), x)));
+        return;
       }
-      return st;
+      const xs = newLocal(bn.v128);
+      st.push(m.local.set(xs, x));
+      st.push(m.local.set(a, m.f64x2.mul(V(a), m.f64x2.promote_low_f32x4(V(xs)))), m.local.set(b, m.f64x2.mul(V(b), m.f64x2.promote_low_f32x4(swapHalves(() => V(xs))))));
     };
-    const n4 = plan.size - (plan.size % 4);
-    const chunkEnd = newLocal(bn.i32);
-    const CE = () => m.local.get(chunkEnd, bn.i32);
-    if (n4 > 0) {
-      // for (i = 0; i < n4; ) { end = min(i + CHUNK, n4); do { body } while (i < end); flush }
-      const inner = [...step(4), m.local.set(iLocal, m.i32.add(i(), m.i32.const(16))), m.br('inner', m.i32.lt_u(i(), CE()))];
-      const next = () => m.i32.add(i(), m.i32.const(4 * CHUNK));
+    /** A register accumulator folded to its float32 result. */
+    const fold = (e: Eqn): Ref => {
+      const t = tmpl(e);
+      const { a, b, c } = acc.get(e.out.id)!;
+      const lane = (v: Ref, k: number) => m.f32x4.extract_lane(v, k as unknown as Ref);
+      if (t.wide === 'max' || t.wide === 'min') {
+        const f = (p: Ref, q: Ref) => (t.wide === 'max' ? m.f32.max(p, q) : m.f32.min(p, q));
+        // A NaN anywhere makes the result NaN (as Math.max and the interpreter say).
+        return m.select(m.v128.any_true(V(c)), m.f32.const(NaN), f(f(lane(V(a), 0), lane(V(a), 1)), f(lane(V(a), 2), lane(V(a), 3))));
+      }
+      const s = newLocal(bn.v128);
+      const l0 = m.f64x2.extract_lane(V(s), 0 as unknown as Ref);
+      const l1 = m.f64x2.extract_lane(V(s), 1 as unknown as Ref);
+      return m.block(null, [m.local.set(s, t.wide === 'sum' ? m.f64x2.add(V(a), V(b)) : m.f64x2.mul(V(a), V(b))), m.f32.demote(t.wide === 'sum' ? m.f64.add(l0, l1) : m.f64.mul(l0, l1))], bn.f32);
+    };
+    const written = new Set(plan.writes);
+    // Column reductions accumulate in their output buffers, which start at the identity. Sum and
+    // prod add at most MAX_COLUMN_ROWS float32 terms per column there (kernel-plan.ts), within one
+    // chunk of the wide scheme above; max/min use the NaN-propagating f32x4.max/min.
+    const columnReductions = reductions.filter((e) => how(e) === 'col');
+    if (columnReductions.length > 0) body.push(...columnLoop((lanes) => columnReductions.map((e) => store(e.out.id, f4(P, tmpl(e).init), lanes))));
+    // Per-column values that are written: one pass over the columns before the rows.
+    const colWrites = plan.writes.filter((id) => kindOf(id) === 'col' && plan.phase.get(id) !== 'post');
+    const colReads = plan.reads.filter((id) => kindOf(id) === 'col');
+    const fullReads = plan.reads.filter((id) => kindOf(id) === 'full');
+    if (colWrites.length > 0) {
       body.push(
-        m.local.set(iLocal, m.i32.const(0)),
+        ...columnLoop((lanes) => {
+          const st: Ref[] = colReads.map((id) => m.local.set(localOf(id), load(id, lanes)));
+          compute(st, 'col');
+          return [...st, ...colWrites.map((id) => store(id, get(id), lanes))];
+        }),
+      );
+    }
+    /** One point (four columns, or one splat to every lane) of the column loop. */
+    const step = (lanes: 4 | 1): Ref[] => {
+      const st: Ref[] = [...fullReads, ...colReads].map((id) => m.local.set(localOf(id), load(id, lanes)));
+      compute(st, 'col', 'loop');
+      for (const id of plan.writes) if (kindOf(id) === 'full') st.push(store(id, get(id), lanes));
+      for (const e of reductions) {
+        if (how(e) === 'wide' || how(e) === 'row') accumulate(st, e, lanes);
+        else if (how(e) === 'col') {
+          const o = e.out.id;
+          const x = get(e.inputs[0]!.id);
+          const old = load(o, lanes);
+          const t = tmpl(e);
+          const v = t.wide === 'sum' ? m.f32x4.add(old, x) : t.wide === 'prod' ? m.f32x4.mul(old, x) : t.wide === 'max' ? m.f32x4.max(old, x) : m.f32x4.min(old, x);
+          st.push(store(o, v, lanes));
+        }
+      }
+      const adv = m.local.set(iLocal, m.i32.add(I32(iLocal), m.i32.const(4 * lanes)));
+      return flat ? [...st, adv] : [...st, adv, m.local.set(cLocal, m.i32.add(I32(cLocal), m.i32.const(4 * lanes)))];
+    };
+    // One row: per-row reads and members at its start, then the column loop in chunks of CHUNK.
+    const row: Ref[] = [];
+    for (const id of plan.reads) if (kindOf(id) === 'row') row.push(m.local.set(localOf(id), m.v128.load32_splat(0, 4, at(id))));
+    compute(row, 'row');
+    for (const id of plan.writes) if (kindOf(id) === 'row' && plan.phase.get(id) !== 'post') row.push(storeLane0(id));
+    for (const e of reductions) if (how(e) === 'rows') accumulate(row, e, 1);
+    for (const e of reductions) if (how(e) === 'row') row.push(...initAcc(e));
+    const c4n = plan.cols - (plan.cols % 4);
+    const chunkEnd = newLocal(bn.i32);
+    if (!flat) row.push(m.local.set(cLocal, m.i32.const(0)));
+    if (c4n > 0) {
+      // for (c = 0; c < c4n; ) { end = min(c + CHUNK, c4n); do { body } while (c < end); flush }
+      const inner = [...step(4), m.br('inner', m.i32.lt_u(I32(cLocal), I32(chunkEnd)))];
+      const next = () => m.i32.add(I32(cLocal), m.i32.const(4 * CHUNK));
+      row.push(
         m.loop(
           'outer',
           m.block(null, [
-            m.local.set(chunkEnd, m.select(m.i32.lt_u(next(), m.i32.const(4 * n4)), next(), m.i32.const(4 * n4))),
+            m.local.set(chunkEnd, m.select(m.i32.lt_u(next(), m.i32.const(4 * c4n)), next(), m.i32.const(4 * c4n))),
             m.loop('inner', m.block(null, inner)),
             ...flush(),
-            m.br('outer', m.i32.lt_u(i(), m.i32.const(4 * n4))),
+            m.br('outer', m.i32.lt_u(I32(cLocal), m.i32.const(4 * c4n))),
           ]),
         ),
       );
     }
-    if (plan.size > n4) {
-      const tail = [...step(1), m.local.set(iLocal, m.i32.add(i(), m.i32.const(4))), m.br('tail', m.i32.lt_u(i(), m.i32.const(4 * plan.size)))];
-      body.push(m.local.set(iLocal, m.i32.const(4 * n4)), m.loop('tail', m.block(null, tail)), ...flush());
+    if (plan.cols > c4n) {
+      const tail = [...step(1), m.br('tail', m.i32.lt_u(I32(cLocal), m.i32.const(4 * plan.cols)))];
+      row.push(m.loop('tail', m.block(null, tail)), ...flush());
+    } else if (c4n === 0) row.push(...flush());
+    for (const e of reductions) if (how(e) === 'row' && written.has(e.out.id)) row.push(m.f32.store(0, 4, at(e.out.id), fold(e)));
+    body.push(m.local.set(iLocal, m.i32.const(0)));
+    if (flat) body.push(...row);
+    else {
+      row.push(m.local.set(rLocal, m.i32.add(I32(rLocal), m.i32.const(4))), m.br('rows', m.i32.lt_u(I32(rLocal), m.i32.const(4 * plan.rows))));
+      body.push(m.local.set(rLocal, m.i32.const(0)), m.loop('rows', m.block(null, row)));
     }
-    // After the loop: fold the accumulators' lanes and store every scalar write.
-    for (const e of reductions) {
-      const t = tmpl(e);
-      const { a, b, c } = acc.get(e.out.id)!;
-      const lane = (v: Ref, k: number) => m.f32x4.extract_lane(v, k as unknown as Ref);
-      let r: Ref;
-      if (t.wide === 'max' || t.wide === 'min') {
-        const f = (p: Ref, q: Ref) => (t.wide === 'max' ? m.f32.max(p, q) : m.f32.min(p, q));
-        // A NaN anywhere makes the result NaN (as Math.max and the interpreter say).
-        r = m.select(m.v128.any_true(V(c)), m.f32.const(NaN), f(f(lane(V(a), 0), lane(V(a), 1)), f(lane(V(a), 2), lane(V(a), 3))));
-      } else {
-        const s = newLocal(bn.v128);
-        body.push(m.local.set(s, t.wide === 'sum' ? m.f64x2.add(V(a), V(b)) : m.f64x2.mul(V(a), V(b))));
-        const l0 = m.f64x2.extract_lane(V(s), 0 as unknown as Ref);
-        const l1 = m.f64x2.extract_lane(V(s), 1 as unknown as Ref);
-        r = m.f32.demote(t.wide === 'sum' ? m.f64.add(l0, l1) : m.f64.mul(l0, l1));
-      }
-      body.push(m.f32.store(0, 4, param(e.out.id), r));
-    }
+    // After the loops: fold the wide accumulators' lanes and store every scalar write.
+    for (const e of reductions) if ((how(e) === 'wide' || how(e) === 'rows') && written.has(e.out.id)) body.push(m.f32.store(0, 4, param(e.out.id), fold(e)));
     for (const id of plan.writes) {
-      if (plan.scalar.get(id) && plan.phase.get(id) !== 'post') body.push(m.f32.store(0, 4, param(id), m.f32x4.extract_lane(get(id), 0 as unknown as Ref)));
+      if (kindOf(id) === 'scalar' && plan.phase.get(id) !== 'post') body.push(m.f32.store(0, 4, param(id), m.f32x4.extract_lane(get(id), 0 as unknown as Ref)));
     }
     m.addFunction('k', bn.createType(new Array<number>(nParams).fill(bn.i32)), bn.none, vars, m.block(null, [...constInits, ...body]));
     m.addFunctionExport('k', 'k');

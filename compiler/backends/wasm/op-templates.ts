@@ -1,6 +1,6 @@
 /** Per-op WebAssembly SIMD templates of fused kernels: each op's f32x4 code, or null where the op is not fusable into a WASM kernel. */
 import type { OpName } from '../../ir/ops.js';
-import { exp4, f4, log4, type Ref, type SimdEmitter } from './simd-math.js';
+import { exp4, f4, log4, tanh4, type Ref, type SimdEmitter } from './simd-math.js';
 
 /** How a kernel member becomes f32x4 code. Comparisons give 1.0/0.0 lanes, as the IR says. */
 export type WasmTemplate =
@@ -23,7 +23,7 @@ const cmp = (f: (s: SimdEmitter, a: Ref, b: Ref) => Ref): WasmTemplate => bin((s
 /**
  * Every op, once. null: not fusable into a WASM kernel (the runtime runs the kernel op by op): ops
  * that are not elementwise, and elementwise ones whose float32 formula here would lose accuracy
- * that tfjs keeps (log1p, softplus and tanh near 0 through exp/log; sin, cos, pow need their own
+ * that tfjs keeps (log1p and softplus near 0 through exp/log; sin, cos, pow need their own
  * range reductions, not written yet).
  */
 export const WASM_TEMPLATES = {
@@ -48,7 +48,7 @@ export const WASM_TEMPLATES = {
     return s.m.v128.and(v(), s.m.f32x4.gt(v(), f4(s, 0)));
   }),
   sigmoid: un((s, x) => s.m.f32x4.div(f4(s, 1), s.m.f32x4.add(f4(s, 1), exp4(s, s.m.f32x4.neg(x))))),
-  tanh: null,
+  tanh: un(tanh4),
   softplus: null,
   sin: null,
   cos: null,

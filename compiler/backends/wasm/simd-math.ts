@@ -171,3 +171,24 @@ function logEdges(s: SimdEmitter, xin: () => Ref, res: Ref): Ref {
   const bad = m.v128.or(m.f32x4.lt(xin(), f4(s, 0)), m.f32x4.ne(xin(), xin()));
   return m.v128.bitselect(f4(s, NaN), withZero, bad);
 }
+
+// Cephes tanhf: for |x| < 0.625 the odd polynomial x + x·z·P(z), z = x² (no cancellation near 0);
+// above, 1 − 2/(e^{2|x|} + 1) with exp4 (its ≤ 1 ulp error shrinks by 2/(e^{2|x|}+1)·… in the result).
+const TANH_P = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1];
+
+/**
+ * tanh lane by lane, computed on |x| with x's sign bit put back (so tanh(−0) = −0 and the result is
+ * exactly odd). Both branches are computed and selected per lane. tanh(±inf) = ±1 (e^{2|x|} overflows
+ * to inf, 2/inf = 0); NaN stays NaN (it fails |x| < 0.625, and exp4 keeps it).
+ */
+export function tanh4(s: SimdEmitter, x: Ref): Ref {
+  const { m } = s;
+  const xin = s.tmp(x);
+  const ax = s.tmp(m.f32x4.abs(xin()));
+  const z = s.tmp(m.f32x4.mul(ax(), ax()));
+  const small = s.tmp(m.f32x4.add(m.f32x4.mul(m.f32x4.mul(horner(s, z, TANH_P), z()), ax()), ax()));
+  const e = exp4(s, m.f32x4.add(ax(), ax()));
+  const large = m.f32x4.sub(f4(s, 1), m.f32x4.div(f4(s, 2), m.f32x4.add(e, f4(s, 1))));
+  const r = m.v128.bitselect(small(), large, m.f32x4.lt(ax(), f4(s, 0.625)));
+  return m.v128.or(r, m.v128.and(xin(), i4(s, 0x80000000 | 0)));
+}
