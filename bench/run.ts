@@ -1,4 +1,4 @@
-/** `npm run bench [-- NAME...] [--json]`: runs the named workloads (all when none) and prints one table. */
+/** `npm run bench [-- NAME...|all] [--json]`: runs the named workloads (the compute ones when none) and prints one table. */
 import { frontendBench } from './frontend.js';
 import { runtimeBench } from './runtime.js';
 import { wasmMathBench } from './wasm-math.js';
@@ -28,11 +28,14 @@ const WORKLOADS: Record<string, Workload> = {
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const names = args.filter((a) => !a.startsWith('--'));
-const unknown = names.filter((n) => !(n in WORKLOADS));
+const unknown = names.filter((n) => !(n in WORKLOADS) && n !== 'all');
 if (unknown.length) {
-  process.stderr.write(`error[GD9002]: unknown workload ${unknown.join(', ')}; known: ${Object.keys(WORKLOADS).join(', ')}\n`);
+  process.stderr.write(`error[GD9002]: unknown workload ${unknown.join(', ')}; known: ${Object.keys(WORKLOADS).join(', ')}, all\n`);
   process.exit(2);
 }
+// No names: the compute workloads, whose JSON rows all carry { workload, backend, gd_ms, torch_ms, tfjs_ms,
+// limit_ms }; `all` adds the front-end, runtime and wasm-math benches (rows with fields of their own).
+const chosen = names.includes('all') ? Object.keys(WORKLOADS) : names.length ? names : Object.keys(COMPUTE_WORKLOADS);
 const rows: Record<string, unknown>[] = [];
-for (const name of names.length ? names : Object.keys(WORKLOADS)) rows.push(...(await WORKLOADS[name]!.run()));
+for (const name of chosen) rows.push(...(await WORKLOADS[name]!.run()));
 if (json) process.stdout.write(JSON.stringify(rows) + '\n');
