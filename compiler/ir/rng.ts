@@ -56,7 +56,8 @@ export function philox4x32(counter: readonly [number, number, number, number], k
   return [c0, c1, c2, c3];
 }
 
-function toU32(x: number): number {
+/** The uint32 a seed, step or stream number stands for (what the key and counter words hold). */
+export function toU32(x: number): number {
   return Math.trunc(x) >>> 0;
 }
 

@@ -11,6 +11,7 @@ import { sizeOf } from '../../compiler/ir/ops.js';
 import type { FusedRunner } from '../executor.js';
 import { RunnerPlacement } from '../fused/placement.js';
 import { jsFusedRunners } from '../fused/js-kernels.js';
+import { wasmRandomRunners } from './wasm-random.js';
 
 /**
  * Below this many elements op-by-op tfjs-wasm is already cheap and a module's call overhead (and
@@ -186,7 +187,8 @@ function compiledFor(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Compiled | n
  * backend does not take. Without binaryen or off tfjs-wasm: the JS runners alone.
  */
 export function wasmFusedRunners(g: Graph, opts: WasmFusedOptions = DEFAULTS): FusedRunner[] {
-  const js = jsFusedRunners(g);
+  // Random ops draw in WASM with or without binaryen (their module is prebuilt, runtime/wasm-simd/wasm-random.ts).
+  const js = [...jsFusedRunners(g), ...wasmRandomRunners(g)];
   const bn = binaryen;
   const heap = wasmBackend();
   if (!bn || !heap) return js;
