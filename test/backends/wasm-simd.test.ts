@@ -226,6 +226,7 @@ describe('every example: fused WASM SIMD kernels vs op by op vs the float64 inte
   it('has examples', () => expect(files.length).toBeGreaterThan(10));
 
   let taken = 0;
+  let taken2d = 0;
   const illConditioned: string[] = [];
   for (const f of files) {
     it(f, () => {
@@ -235,6 +236,7 @@ describe('every example: fused WASM SIMD kernels vs op by op vs the float64 inte
         const ref = evalGraph(g, feeds);
         const groups = wasmKernelGroups(g, ALL);
         taken += groups.length;
+        taken2d += groups.filter((gr) => gr.plan.rows > 1).length;
         const fused = execute(g, feeds, (gg) => wasmFusedRunners(gg, ALL));
         const plain = execute(g, feeds, null);
         for (const o of g.outputs) {
@@ -266,6 +268,8 @@ describe('every example: fused WASM SIMD kernels vs op by op vs the float64 inte
 
   it('took WASM kernels in the examples (the comparison above exercised them); few outputs were ill-conditioned', () => {
     expect(taken).toBeGreaterThanOrEqual(files.length);
+    // Kernels over [R, C] with per-row/per-column values or partial reductions (kernel-plan.ts), compared above.
+    expect(taken2d).toBeGreaterThanOrEqual(17); // 17 when written
     // Only the two linf attacks of adversarial-moons (FGSM and its iterated form: sign of a gradient that is 0 at some points).
     expect(illConditioned).toEqual(['adversarial-moons.gd update:delta', 'adversarial-moons.gd update:delta']);
   });
