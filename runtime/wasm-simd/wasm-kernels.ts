@@ -184,10 +184,10 @@ function compiledFor(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Compiled | n
 /**
  * The runners for a graph on tfjs-wasm: WASM kernels for the qualifying groups (when binaryen is
  * loaded), plus the JS pairwise runners of runtime/fused/js-kernels.ts for kernels the WASM
- * backend does not take. Without binaryen or off tfjs-wasm: the JS runners alone.
+ * backend does not take, and the WASM random runners (runtime/wasm-simd/wasm-random.ts). Without
+ * binaryen: the JS and random runners; off tfjs-wasm: the JS runners alone.
  */
 export function wasmFusedRunners(g: Graph, opts: WasmFusedOptions = DEFAULTS): FusedRunner[] {
-  // Random ops draw in WASM with or without binaryen (their module is prebuilt, runtime/wasm-simd/wasm-random.ts).
   const js = [...jsFusedRunners(g), ...wasmRandomRunners(g)];
   const bn = binaryen;
   const heap = wasmBackend();
