@@ -1,7 +1,9 @@
 /** Writes runtime/wasm-simd/philox-module.ts, the Philox random module's bytes (`node --import tsx scripts/gen-philox-wasm.ts`). */
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import binaryen from 'binaryen';
+import { pathToFileURL } from 'node:url';
+import type { Binaryen } from '../compiler/backends/wasm/kernel-wasm.js';
 import { buildPhiloxWasm } from '../compiler/backends/wasm/philox-wasm.js';
 
 /** The source text of runtime/wasm-simd/philox-module.ts for these module bytes. */
@@ -15,7 +17,10 @@ export function philoxModuleSource(bytes: Uint8Array): string {
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const bytes = buildPhiloxWasm(binaryen);
+  // A foreign tsx namespace keeps tsx from rewriting binaryen's 15 MB module (a minute; see bench/gd-side.ts).
+  const url = pathToFileURL(createRequire(import.meta.url).resolve('binaryen')).href + '?tsx-namespace=native';
+  const bn = ((await import(url)) as { default: Binaryen }).default;
+  const bytes = buildPhiloxWasm(bn);
   writeFileSync(join(import.meta.dirname, '../runtime/wasm-simd/philox-module.ts'), philoxModuleSource(bytes));
   console.log(`runtime/wasm-simd/philox-module.ts: ${bytes.length} bytes`);
 }
