@@ -209,6 +209,49 @@ describe('2-D kernels: every value kind and reduction axis vs the float64 interp
   });
 });
 
+describe('merged 2-D kernels', () => {
+  it('two independent kernels over one [R, C] space (a row sum; a column max of a row-scaled exp) run as one pass, and land on the interpreter', () => {
+    const [R, C] = [64, 1030];
+    const b = new GraphBuilder();
+    const x = b.input('x', [R, C], 'data');
+    const bv = b.input('b', [C], 'data');
+    const a = b.input('a', [R], 'data');
+    // Fusion tags as the fusion pass writes them: kernel 0 and kernel 1 share only the read x.
+    const rs = b.op('sum', [b.op('mul', [x, bv], { fused: 0 })], { axes: [1], keepDims: false, fused: 0 });
+    const q = b.op('mul', [b.op('exp', [x], { fused: 1 }), b.op('reshape', [a], { shape: [R, 1], fused: 1 })], { fused: 1 });
+    const cm = b.op('max', [q], { axes: [0], keepDims: false, fused: 1 });
+    b.output('rs', rs, 'value');
+    b.output('q', q, 'value');
+    b.output('cm', cm, 'value');
+    const g = b.build();
+    for (const [merge, want] of [
+      [true, 1],
+      [false, 2],
+    ] as const) {
+      const opts = { minSpace: 2, merge };
+      const groups = wasmKernelGroups(g, opts);
+      expect(groups.map((gr) => gr.plan.rows)).toEqual(new Array(want).fill(R));
+      const feeds: Record<string, Float64Array> = { x: fill(R * C, 5, 2), b: fill(C, 6), a: fill(R, 7) };
+      const ref = evalGraph(g, feeds);
+      setFusedRunners((gg) => wasmFusedRunners(gg, opts));
+      const ex = new GraphExecutor(g);
+      try {
+        const before = wasmKernelCalls();
+        const outs = ex.run(new Map(g.inputs.map((i) => [i.name, { shape: [...i.var.shape], data: Float32Array.from(feeds[i.name]!) }] as const)));
+        expect(wasmKernelCalls() - before).toBe(want);
+        for (const o of g.outputs) {
+          const t = outs.get(outputKey(o.role, o.name))!;
+          expect(worst(Float32Array.from(t.dataSync() as Float32Array), ref.get(o.var.id)!.data).rel, o.name).toBeLessThanOrEqual(2e-6);
+        }
+        for (const t of outs.values()) t.dispose();
+      } finally {
+        ex.dispose();
+        setFusedRunners((gg) => wasmFusedRunners(gg));
+      }
+    }
+  });
+});
+
 // ── tanh against float64 ────────────────────────────────────────────────────
 
 function runUnary(op: OpName, xs: Float32Array): Float32Array {
