@@ -137,8 +137,10 @@ function allKinds(R: number, C: number) {
 }
 
 describe('2-D kernels: every value kind and reduction axis vs the float64 interpreter and op-by-op tfjs-wasm', () => {
-  // C % 4 = 0, 1, 2, 3; R = C (a [R] value is a row or a column by its uses); R = 1 (flat); C over one 1024-element chunk.
+  // C % 4 = 0, 1, 2, 3; C < 4 (rows of tail only); R = C (a [R] value is a row or a column by its uses); R = 1 (flat); C over one 1024-element chunk.
   for (const [R, C] of [
+    [9, 3],
+    [5, 2],
     [3, 8],
     [5, 9],
     [4, 10],
