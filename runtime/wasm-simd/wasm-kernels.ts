@@ -11,6 +11,7 @@ import { sizeOf } from '../../compiler/ir/ops.js';
 import type { FusedRunner } from '../executor.js';
 import { RunnerPlacement } from '../fused/placement.js';
 import { jsFusedRunners } from '../fused/js-kernels.js';
+import { heapAddress, heapOutput, wasmHeap } from './wasm-heap.js';
 import { wasmRandomRunners } from './wasm-random.js';
 
 /**
@@ -41,25 +42,6 @@ export async function loadWasmKernelCompiler(load: () => Promise<{ default: Bina
 /** Whether binaryen is loaded (WASM kernels are built only then). */
 export function wasmKernelCompilerLoaded(): boolean {
   return binaryen !== null;
-}
-
-/** The parts of tfjs-backend-wasm's BackendWasm a kernel call needs (not in its public typings). */
-interface WasmBackendInternals {
-  readonly wasm: { readonly asm?: { readonly memory?: WebAssembly.Memory } };
-  readonly dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-}
-
-/** The active backend when it is tfjs-wasm with an exported memory, else null. */
-function wasmBackend(): { backend: WasmBackendInternals; memory: WebAssembly.Memory } | null {
-  if (tf.getBackend() !== 'wasm') return null;
-  const backend = tf.backend() as unknown as WasmBackendInternals;
-  const memory = backend.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  // tfjs's threaded build (cross-origin-isolated pages) uses a shared memory, which a module declaring
-  // an unshared import cannot link against: its kernels stay op by op there.
-  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return null;
-  return { backend, memory };
 }
 
 /** Upstream sets of every equation (bitsets over equation indices), for the independence test of merged kernels. */
@@ -190,7 +172,7 @@ function compiledFor(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Compiled | n
 export function wasmFusedRunners(g: Graph, opts: WasmFusedOptions = DEFAULTS): FusedRunner[] {
   const js = [...jsFusedRunners(g), ...wasmRandomRunners(g)];
   const bn = binaryen;
-  const heap = wasmBackend();
+  const heap = wasmHeap();
   if (!bn || !heap) return js;
   const placed = new RunnerPlacement(g);
   for (const r of js) placed.take(r.members, r.at);
@@ -224,7 +206,7 @@ export function wasmKernelCalls(): number {
 
 /** Calls a compiled group on the current tensors: outputs are fresh backend tensors (tracked by the caller's tf.tidy). */
 function runGroup(c: Compiled, plan: WasmKernelPlan, read: (id: number) => tf.Tensor): Map<number, tf.Tensor> {
-  const heap = wasmBackend();
+  const heap = wasmHeap();
   if (!heap) throw new Error('a WASM fused kernel ran while tfjs-wasm is not the active backend');
   const { backend, memory } = heap;
   if (!c.instance || c.instance.memory !== memory) {
@@ -233,8 +215,8 @@ function runGroup(c: Compiled, plan: WasmKernelPlan, read: (id: number) => tf.Te
   }
   const ins = plan.reads.map(read);
   // Allocating may grow the heap; addresses stay valid (only JS views detach), so they are taken after.
-  const outs = plan.writeShapes.map((s) => tf.engine().makeTensorFromTensorInfo(backend.makeOutput([...s], 'float32'), tf.backend()));
-  const addr = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  const outs = plan.writeShapes.map((s) => heapOutput(backend, s));
+  const addr = (t: tf.Tensor) => heapAddress(backend, t);
   c.instance.fn(...ins.map(addr), ...outs.map(addr));
   calls++;
   return new Map(plan.writes.map((id, w) => [id, outs[w]!] as const));
@@ -246,7 +228,7 @@ function runGroup(c: Compiled, plan: WasmKernelPlan, read: (id: number) => tf.Te
  * (browsers allow only small synchronous compiles). Call before building executors.
  */
 export async function prepareWasmKernels(graphs: readonly Graph[]): Promise<void> {
-  if (!wasmBackend()) return;
+  if (!wasmHeap()) return;
   const work = graphs.map((g) => [g, wasmKernelGroups(g)] as const).filter(([, gs]) => gs.length > 0);
   if (work.length === 0) return;
   await loadWasmKernelCompiler();

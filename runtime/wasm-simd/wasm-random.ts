@@ -9,27 +9,7 @@ import { listAttr, numAttr, sizeOf } from '../../compiler/ir/ops.js';
 import { toU32 } from '../../compiler/ir/rng.js';
 import type { FusedRunner } from '../executor.js';
 import { PHILOX_WASM_BASE64 } from './philox-module.js';
-
-/** The parts of tfjs-backend-wasm's BackendWasm a draw needs (not in its public typings). */
-interface WasmBackendInternals {
-  readonly wasm: { readonly asm?: { readonly memory?: WebAssembly.Memory } };
-  readonly dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-}
-
-/**
- * The active backend when it is tfjs-wasm with an unshared exported memory, else null (the threaded
- * build's shared memory cannot link against the module's unshared import; random ops then stay tfjs
- * kernels). The same test as runtime/wasm-simd/wasm-kernels.ts makes for its kernels.
- */
-function wasmHeap(): { backend: WasmBackendInternals; memory: WebAssembly.Memory } | null {
-  if (tf.getBackend() !== 'wasm') return null;
-  const backend = tf.backend() as unknown as WasmBackendInternals;
-  const memory = backend.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return null;
-  return { backend, memory };
-}
+import { heapAddress, heapOutput, wasmHeap } from './wasm-heap.js';
 
 type Fill = (addr: number, n: number, seed: number, step: number, stream: number) => void;
 
@@ -84,10 +64,10 @@ function draw(kind: 'rand' | 'randn', key: tf.Tensor, stream: number, shape: Sha
   if (!heap) throw new Error('a WASM random op ran while tfjs-wasm is not the active backend');
   const { backend, memory } = heap;
   const k = key.dataSync();
-  const out = tf.engine().makeTensorFromTensorInfo(backend.makeOutput([...shape], 'float32'), tf.backend());
+  const out = heapOutput(backend, shape);
   const n = sizeOf(shape);
   // Allocating may grow the heap: the address is read after it, and no view of the memory is kept.
-  if (n > 0) instanceOn(memory)[kind](backend.dataIdMap.get(out.dataId)!.memoryOffset, n, toU32(k[0]!) | 0, toU32(k[1]!) | 0, stream);
+  if (n > 0) instanceOn(memory)[kind](heapAddress(backend, out), n, toU32(k[0]!) | 0, toU32(k[1]!) | 0, stream);
   draws++;
   return out;
 }
