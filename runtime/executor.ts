@@ -58,9 +58,13 @@ export class GraphExecutor {
   private readonly skipped: ReadonlySet<number>;
   private readonly constEqns: ReadonlyMap<number, Eqn>;
 
-  constructor(readonly graph: Graph) {
+  /** `fused: false` runs every equation as its tfjs kernel, whatever provider is installed (`gd run --no-fuse`). */
+  constructor(
+    readonly graph: Graph,
+    opts: { readonly fused?: boolean } = {},
+  ) {
     this.elided = elidableBroadcasts(graph);
-    const rs = fusedRunners ? fusedRunners(graph) : [];
+    const rs = fusedRunners && opts.fused !== false ? fusedRunners(graph) : [];
     const byAt = new Map<number, FusedRunner[]>();
     for (const r of rs) byAt.set(r.at, [...(byAt.get(r.at) ?? []), r]);
     this.runners = byAt;

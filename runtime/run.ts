@@ -53,6 +53,11 @@ export interface RunOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Aborting it (SIGINT) checkpoints and ends the run with GD4007. */
   readonly signal?: AbortSignal;
+  /**
+   * false: every op runs as its tfjs kernel (no generated WASM/WGSL/JS fused kernels, no in-WASM random
+   * draws) — the op-by-op reference that emitted modules reproduce and fused kernels are tested against.
+   */
+  readonly fused?: boolean;
   /** A run folder (or its checkpoint/ folder) to continue from. */
   readonly resumeFrom?: string;
   /** Compiles one solve of the plan (compiler/pipeline.ts compileSolve). */
@@ -331,7 +336,7 @@ export function lowerValue(checked: CheckedProgram, expr: A.Expr): Graph {
 /** Evaluates `expr` through the caller's lowering and the executor, feeding values computed so far. */
 async function evalExpr(checked: CheckedProgram, opts: RunOptions, st: RunState, expr: A.Expr, what: string): Promise<tf.Tensor> {
   const g = (opts.compileExpr ?? ((e: A.Expr) => lowerValue(checked, e)))(expr);
-  const ex = new GraphExecutor(g);
+  const ex = new GraphExecutor(g, { fused: opts.fused });
   try {
     const feeds = new Map<string, Feed>();
     for (const inp of g.inputs) {
@@ -592,10 +597,11 @@ async function runSolve(ctx: LoopContext, item: SolveItem, sp: StepProgram, ctl:
     st.slots.set(slot.name, saved ? tf.tensor(saved.data, [...saved.shape], 'float32') : tf.fill([...slot.shape], slot.init, 'float32'));
   }
   // Loads the WASM kernel compiler first when some kernel of these graphs would run as one (tfjs-wasm only).
-  await prepareWasmKernels([sp.step, sp.observe]);
-  const step = new GraphExecutor(sp.step);
-  const obs = new GraphExecutor(sp.observe);
-  const until = sp.until ? new GraphExecutor(sp.until) : null;
+  if (opts.fused !== false) await prepareWasmKernels([sp.step, sp.observe]);
+  const fused = { fused: opts.fused };
+  const step = new GraphExecutor(sp.step, fused);
+  const obs = new GraphExecutor(sp.observe, fused);
+  const until = sp.until ? new GraphExecutor(sp.until, fused) : null;
   const targets = new Set(sp.targets);
   const total = ctl.total;
   let latest: LogRow | null = null;

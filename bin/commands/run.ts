@@ -30,6 +30,11 @@ export default class Run extends BaseCommand {
     json: Flags.boolean({ description: 'print one JSON object with the result on stdout' }),
     quiet: Flags.boolean({ description: 'no progress output' }),
     resume: Flags.string({ description: 'continue from the checkpoint of this run folder' }),
+    fuse: Flags.boolean({
+      default: true,
+      allowNo: true,
+      description: 'run fused kernels as generated code (WASM SIMD on wasm, WGSL on webgpu); --no-fuse runs every op as its tfjs kernel',
+    }),
   };
 
   async run(): Promise<void> {
@@ -67,6 +72,7 @@ export default class Run extends BaseCommand {
         outDir,
         signal: ctl.signal,
         ...(flags.resume ? { resumeFrom: flags.resume } : {}),
+        ...(flags.fuse ? {} : { fused: false }),
         ...(showProgress ? { onProgress: reporter.onProgress } : {}),
         compileStep: (item) => compileSolve(checked, item, 'O1', { probe: true }),
         host: nodeFiles,

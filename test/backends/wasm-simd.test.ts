@@ -386,4 +386,24 @@ describe('the default path (gd run on tfjs-wasm)', () => {
       setFusedRunners((gg) => wasmFusedRunners(gg));
     }
   }, 60_000);
+
+  it('runProgram with fused: false (gd run --no-fuse) takes no WASM kernel and lands exactly where the provider switched off does', async () => {
+    const fr = front('m.gd', MIRROR(70_001), nodeFiles);
+    const run = async (fused?: boolean) =>
+      runProgram(fr.checked!, { backend: 'wasm', seed: 0, steps: 3, outDir: null, compileStep: (item) => compileSolve(fr.checked!, item), host: nodeFiles, ...(fused === undefined ? {} : { fused }) });
+    const before = wasmKernelCalls();
+    const a = await run(false);
+    expect(a.status).toBe('ok');
+    expect(wasmKernelCalls()).toBe(before);
+    setFusedRunners(null);
+    try {
+      const b = await run();
+      expect(Array.from(a.params['p']!.data)).toEqual(Array.from(b.params['p']!.data));
+      expect(a.objective!.value).toBe(b.objective!.value);
+    } finally {
+      setFusedRunners((gg) => wasmFusedRunners(gg));
+    }
+    await run();
+    expect(wasmKernelCalls()).toBeGreaterThan(before);
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 /**
  * `gd compile --emit ts` on every example: the emitted module is snapshotted (test/golden/emit/), it
- * type-checks under `tsc --strict`, and run standalone it reproduces `gd run` on the same backend and
- * seed: objective, params and log rows equal to 1e-6 relative (they are computed by the same kernels).
+ * type-checks under `tsc --strict`, and run standalone it reproduces `gd run --no-fuse` on the same backend
+ * and seed: objective, params and log rows equal to 1e-6 relative (both run the same tfjs kernels op by op).
  * The backend is tfjs-wasm, gd run's default.
  */
 import { execFileSync } from 'node:child_process';
@@ -66,7 +66,9 @@ describe('gd compile --emit ts', () => {
     expect(failures.get(f)).toBeUndefined();
     expect(tscResult.code).toBe(0);
     const steps = STEPS[f];
-    const ref = gd(['run', `examples/${f}`, '--json', '--quiet', '--seed', '0', '--backend', BACKEND, '--out', join(scratch.dir, 'runs', stem(f)), ...(steps ? ['--steps', String(steps)] : [])]);
+    // --no-fuse: the module runs every op as a tfjs kernel, and so does gd run then (its generated fused
+    // kernels have their own differential tests against op by op, test/backends/wasm-simd*.test.ts).
+    const ref = gd(['run', `examples/${f}`, '--json', '--quiet', '--no-fuse', '--seed', '0', '--backend', BACKEND, '--out', join(scratch.dir, 'runs', stem(f)), ...(steps ? ['--steps', String(steps)] : [])]);
     expect(ref.code, ref.stderr).toBe(0);
     const want = JSON.parse(ref.stdout) as { objective: { value: number }; params: Record<string, { data: number[] }>; log: Record<string, unknown>[] };
     const r = scratch.runModule(stem(f), BACKEND, steps ? `{ seed: 0, overrides: { steps: ${steps} } }` : '{ seed: 0 }');
