@@ -119,7 +119,7 @@ export type DumpKind = 'ast' | 'ir' | 'grad' | 'opt' | 'fused' | 'wgsl';
 /**
  * The human-readable dump of one phase (`gd compile --dump`): stable text, no spans or paths.
  * ir: each solve's objective graph; grad: the same with the backward pass; opt: the optimized step graph;
- * fused: the kernels that step runs (compiler/passes/kernels.ts); wgsl: their generated WebGPU shaders
+ * fused: the kernels that step runs, finiteness probe included (compiler/passes/kernels.ts); wgsl: their generated WebGPU shaders
  * (compiler/backends/wgsl/kernel-wgsl.ts).
  */
 export function dump(fr: FrontResult, kind: DumpKind): string {
@@ -130,12 +130,13 @@ export function dump(fr: FrontResult, kind: DumpKind): string {
   for (const item of solveItems(checked)) {
     const title = `# ${item.phase ? `phase ${item.phase}: ` : ''}${item.stmt.sense} ${item.stmt.name.name}`;
     let g: Graph;
+    // fused and wgsl show what `gd run` runs: the step with its finiteness probe (compiler/step.ts).
     if (kind === 'fused') {
-      parts.push(`${title}\n${printKernels(compileSolve(checked, item, 'O1').step)}`);
+      parts.push(`${title}\n${printKernels(compileSolve(checked, item, 'O1', { probe: true }).step)}`);
       continue;
     }
     if (kind === 'wgsl') {
-      const step = compileSolve(checked, item, 'O1').step;
+      const step = compileSolve(checked, item, 'O1', { probe: true }).step;
       parts.push(`${title}\n${printWgsl(step, kernelsOf(step))}`);
       continue;
     }

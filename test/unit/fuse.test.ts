@@ -110,9 +110,14 @@ describe('kernel counts per step of small programs', () => {
     // forward + backward pair region, the scalar objective, the update
     expect(kernelsOf(g)).toHaveLength(3);
     expect(printKernels(g)).toContain('the [64,64] pair tensor is never materialized');
-    // `gd compile --dump fused` prints the same, under the solve's title.
-    const text = dump(front('t.gd', src, host), 'fused');
-    expect(text.split('\n').slice(0, 2)).toEqual(['# minimize half_W', 'kernels per step: 3 (3 fused, ' + g.eqns.length + ' equations)']);
+    // `gd compile --dump fused` prints what gd run runs: the same step plus its finiteness probe
+    // (objective + sum(theta' * 0)), which joins the update and objective kernels instead of adding one.
+    const fr = front('t.gd', src, host);
+    const probed = compileSolve(fr.checked!, solveItems(fr.checked!)[0]!, 'O1', { probe: true }).step;
+    expect(probed.eqns.length).toBeGreaterThan(g.eqns.length);
+    expect(kernelsOf(probed)).toHaveLength(3);
+    const text = dump(fr, 'fused');
+    expect(text.split('\n').slice(0, 2)).toEqual(['# minimize half_W', 'kernels per step: 3 (3 fused, ' + probed.eqns.length + ' equations)']);
   });
 });
 
