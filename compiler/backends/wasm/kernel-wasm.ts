@@ -1,7 +1,8 @@
 /**
  * Fused kernels as WebAssembly SIMD modules, working in place on buffers of an imported memory (at
  * run time, tfjs-wasm's own heap). The space is [R, C] row-major (R = 1: one flat loop): a row loop
- * around an f32x4 column loop (plus a one-lane tail loop per row). Full values are loaded and stored
+ * around an f32x4 column loop that does four vectors per iteration with their code interleaved (then
+ * single vectors, then a one-lane tail loop per row). Full values are loaded and stored
  * at the point, per-column ones at the column, per-row ones splat at the row's start, scalars once;
  * reductions accumulate in registers across the space (wide), across each row (along axis 1), or in
  * their output buffer (along axis 0). The plan comes from kernel-plan.ts. binaryen is passed in,
@@ -20,8 +21,18 @@ export { planWasmKernel, type WasmKernelPlan } from './kernel-plan.js';
 /** The binaryen.js namespace (its default export). */
 export type Binaryen = typeof BinaryenModule;
 
+/**
+ * How the main loop is emitted: `vectorsPerStep` f32x4 vectors per iteration, their code interleaved
+ * (4 by default: docs/wasm-kernels.md has the measurements); 1 is the plain loop, the reference of the
+ * interleaved loop's tests (test/backends/wasm-simd-pairs.test.ts).
+ */
+export interface EmitOptions {
+  readonly vectorsPerStep?: 1 | 2 | 4;
+}
+
 /** The compiled module (one exported function `k(...readAddrs, ...writeAddrs)` over an imported memory `env.memory`). */
-export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Uint8Array {
+export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan, opts: EmitOptions = {}): Uint8Array {
+  const K = opts.vectorsPerStep ?? 4;
   const m = new bn.Module();
   try {
     m.setFeatures(bn.Features.SIMD128 | bn.Features.NontrappingFPToInt | bn.Features.MutableGlobals | bn.Features.SignExt | bn.Features.BulkMemory);
@@ -37,16 +48,22 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
     const addr = new Map<number, number>();
     plan.reads.forEach((id, n) => addr.set(id, n));
     plan.writes.forEach((id, n) => addr.set(id, plan.reads.length + n));
+    // Values of the column loop (phases 'col' and 'loop') have one local per vector copy (see step).
     const local = new Map<number, number>();
-    const localOf = (id: number) => {
-      let l = local.get(id);
+    const perCopy = (id: number) => {
+      const p = plan.phase.get(id);
+      return p === 'col' || p === 'loop';
+    };
+    const localOf = (id: number, copy = 0) => {
+      const key = 4 * id + (perCopy(id) ? copy : 0);
+      let l = local.get(key);
       if (l === undefined) {
         l = newLocal(bn.v128);
-        local.set(id, l);
+        local.set(key, l);
       }
       return l;
     };
-    const get = (id: number) => m.local.get(localOf(id), bn.v128);
+    const get = (id: number, copy = 0) => m.local.get(localOf(id, copy), bn.v128);
     // Every v128 constant lives in a local set once at function entry (see ConstPool).
     const constLocal = new Map<number, number>();
     const constInits: Ref[] = [];
@@ -60,7 +77,9 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
       return m.local.get(l, bn.v128);
     };
     const P: ConstPool = { m, c4 };
-    const emitter = (stmts: Ref[]): SimdEmitter => ({
+    /** A branch held back so that the copies' branches can be joined (see zip); its statement is a placeholder nop. */
+    type Branch = { readonly cond: Ref; readonly fast: Ref[]; readonly slow: Ref[] };
+    const emitter = (stmts: Ref[], held?: Map<Ref, Branch>): SimdEmitter => ({
       m,
       c4,
       stmts,
@@ -73,16 +92,60 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
         const l = newLocal(bn.v128);
         return { set: (e) => m.local.set(l, e), get: () => m.local.get(l, bn.v128) };
       },
-      fork: () => emitter([]),
+      fork: () => emitter([], held),
+      branch: (cond, fast, slow) => {
+        if (!held) {
+          stmts.push(m.if(cond, m.block(null, fast.stmts), m.block(null, slow.stmts)));
+          return;
+        }
+        const mark = m.nop();
+        held.set(mark, { cond, fast: fast.stmts, slow: slow.stmts });
+        stmts.push(mark);
+      },
     });
-    /** Computes every member of `phases` into its local, in graph order. */
-    const compute = (stmts: Ref[], ...phases: Phase[]) => {
-      const s = emitter(stmts);
+    /**
+     * Interleaves copies of the same code (statement lists of one shape, from the same templates):
+     * A1 B1 C1 D1 A2 B2 ..., so the CPU has independent dependency chains to overlap (exp and log are
+     * chains of dependent multiply-adds: one vector per iteration leaves the core waiting on latency).
+     * Held branches at the same place become one, taken fast iff every copy's condition holds, with
+     * their fast and slow statements interleaved in turn. exp4/log4's slow paths give the fast paths'
+     * results on fast-range lanes, bit for bit, so a vector that takes the slow path with its
+     * neighbours is unchanged.
+     */
+    const zip = (ls: readonly (readonly Ref[])[], held: ReadonlyMap<Ref, Branch>): Ref[] => {
+      const n = ls[0]!.length;
+      if (ls.some((l) => l.length !== n)) throw new Error('copies of a kernel step differ in shape');
+      const out: Ref[] = [];
+      for (let i = 0; i < n; i++) {
+        const bs = ls.map((l) => held.get(l[i]!));
+        if (bs.every((b) => !b)) {
+          for (const l of ls) out.push(l[i]!);
+          continue;
+        }
+        if (!bs.every((b) => b)) throw new Error('copies of a kernel step differ in shape');
+        const cond = bs.map((b) => b!.cond).reduce((p, q) => m.i32.and(p, q));
+        out.push(m.if(cond, m.block(null, zip(bs.map((b) => b!.fast), held)), m.block(null, zip(bs.map((b) => b!.slow), held))));
+      }
+      return out;
+    };
+    /** Computes every member of `phases` into its local, in graph order: for one vector, or for `copies` interleaved (see zip). */
+    const compute = (stmts: Ref[], copies: number, ...phases: Phase[]) => {
+      if (copies === 1) return computeCopy(emitter(stmts), 0, phases);
+      const held = new Map<Ref, Branch>();
+      const es = Array.from({ length: copies }, (_, k) => {
+        const e = emitter([], held);
+        computeCopy(e, k, phases);
+        return e;
+      });
+      stmts.push(...zip(es.map((e) => e.stmts), held));
+    };
+    const computeCopy = (s: SimdEmitter, copy: number, phases: readonly Phase[]) => {
+      const stmts = s.stmts;
       for (const i of plan.eqns) {
         const e = g.eqns[i]!;
         if (!phases.includes(plan.phase.get(e.out.id)!)) continue;
         const t = TEMPLATES[e.op]!;
-        const ins = e.inputs.map((v) => get(v.id));
+        const ins = e.inputs.map((v) => get(v.id, copy));
         let v: Ref;
         switch (t.kind) {
           case 'unary':
@@ -99,7 +162,7 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
             v = ins[0]!;
             break;
         }
-        stmts.push(m.local.set(localOf(e.out.id), v));
+        stmts.push(m.local.set(localOf(e.out.id, copy), v));
       }
     };
     const kindOf = (id: number) => plan.kind.get(id)!;
@@ -129,12 +192,13 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
       if (plan.cols > c4n) out.push(loop(1, plan.cols));
       return out;
     };
-    const load = (id: number, lanes: 4 | 1) => (lanes === 4 ? m.v128.load(0, 4, at(id)) : m.v128.load32_splat(0, 4, at(id)));
-    const store = (id: number, v: Ref, lanes: 4 | 1) => (lanes === 4 ? m.v128.store(0, 4, at(id), v) : m.v128.store32_lane(0, 4, 0, at(id), v));
+    // Copy k of a several-vector step is 16k bytes on.
+    const load = (id: number, lanes: 4 | 1, copy = 0) => (lanes === 4 ? m.v128.load(16 * copy, 4, at(id)) : m.v128.load32_splat(0, 4, at(id)));
+    const store = (id: number, v: Ref, lanes: 4 | 1, copy = 0) => (lanes === 4 ? m.v128.store(16 * copy, 4, at(id), v) : m.v128.store32_lane(0, 4, 0, at(id), v));
     const storeLane0 = (id: number) => m.f32.store(0, 4, at(id), m.f32x4.extract_lane(get(id), 0 as unknown as Ref));
     // Before every loop: scalar reads (splat to four lanes), invariant members, accumulators.
     for (const id of plan.reads) if (kindOf(id) === 'scalar') body.push(m.local.set(localOf(id), m.v128.load32_splat(0, 4, param(id))));
-    compute(body, 'pre');
+    compute(body, 1, 'pre');
     const reductions = plan.eqns.map((i) => g.eqns[i]!).filter((e) => plan.phase.get(e.out.id) === 'post');
     type Eqn = (typeof reductions)[number];
     const tmpl = (e: Eqn) => TEMPLATES[e.op] as Extract<WasmTemplate, { kind: 'reduce' }>;
@@ -174,10 +238,10 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
           ];
         });
     /** Adds `e`'s input (four elements, or one splat to every lane) to its register accumulator. */
-    const accumulate = (st: Ref[], e: Eqn, lanes: 4 | 1) => {
+    const accumulate = (st: Ref[], e: Eqn, lanes: 4 | 1, copy = 0) => {
       const t = tmpl(e);
       const { a, b, c } = acc.get(e.out.id)!;
-      const xv = () => get(e.inputs[0]!.id);
+      const xv = () => get(e.inputs[0]!.id, copy);
       if (t.wide === 'max' || t.wide === 'min') {
         // A splat lane repeats one element, harmless for max/min. pmax(a, x) = a < x ? x : a.
         st.push(m.local.set(a, t.wide === 'max' ? m.f32x4.pmax(V(a), xv()) : m.f32x4.pmin(V(a), xv())));
@@ -223,50 +287,70 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan): Ui
       body.push(
         ...columnLoop((lanes) => {
           const st: Ref[] = colReads.map((id) => m.local.set(localOf(id), load(id, lanes)));
-          compute(st, 'col');
+          compute(st, 1, 'col');
           return [...st, ...colWrites.map((id) => store(id, get(id), lanes))];
         }),
       );
     }
-    /** One point (four columns, or one splat to every lane) of the column loop. */
-    const step = (lanes: 4 | 1): Ref[] => {
-      const st: Ref[] = [...fullReads, ...colReads].map((id) => m.local.set(localOf(id), load(id, lanes)));
-      compute(st, 'col', 'loop');
-      for (const id of plan.writes) if (kindOf(id) === 'full') st.push(store(id, get(id), lanes));
+    /**
+     * One point of the column loop: four columns (`copies` = 1), 4·copies as vectors whose code is
+     * interleaved, or one column splat to every lane (`lanes` = 1). The copies accumulate into the
+     * same registers in order (this is what changed from one vector per step: nothing else): each lane
+     * sees the same terms in the same order, and the chunks are the same, so sums, products, max and
+     * min are unchanged bit for bit.
+     */
+    const step = (lanes: 4 | 1, copies = 1): Ref[] => {
+      const cs = Array.from({ length: copies }, (_, k) => k);
+      const st: Ref[] = cs.flatMap((k) => [...fullReads, ...colReads].map((id) => m.local.set(localOf(id, k), load(id, lanes, k))));
+      compute(st, copies, 'col', 'loop');
+      for (const k of cs) for (const id of plan.writes) if (kindOf(id) === 'full') st.push(store(id, get(id, k), lanes, k));
       for (const e of reductions) {
-        if (how(e) === 'wide' || how(e) === 'row') accumulate(st, e, lanes);
-        else if (how(e) === 'col') {
-          const o = e.out.id;
-          const x = get(e.inputs[0]!.id);
-          const old = load(o, lanes);
-          const t = tmpl(e);
-          const v = t.wide === 'sum' ? m.f32x4.add(old, x) : t.wide === 'prod' ? m.f32x4.mul(old, x) : t.wide === 'max' ? m.f32x4.max(old, x) : m.f32x4.min(old, x);
-          st.push(store(o, v, lanes));
+        for (const k of cs) {
+          if (how(e) === 'wide' || how(e) === 'row') accumulate(st, e, lanes, k);
+          else if (how(e) === 'col') {
+            const o = e.out.id;
+            const x = get(e.inputs[0]!.id, k);
+            const old = load(o, lanes, k);
+            const t = tmpl(e);
+            const v = t.wide === 'sum' ? m.f32x4.add(old, x) : t.wide === 'prod' ? m.f32x4.mul(old, x) : t.wide === 'max' ? m.f32x4.max(old, x) : m.f32x4.min(old, x);
+            st.push(store(o, v, lanes, k));
+          }
         }
       }
-      const adv = m.local.set(iLocal, m.i32.add(I32(iLocal), m.i32.const(4 * lanes)));
-      return flat ? [...st, adv] : [...st, adv, m.local.set(cLocal, m.i32.add(I32(cLocal), m.i32.const(4 * lanes)))];
+      const bytes = 4 * lanes * copies;
+      const adv = m.local.set(iLocal, m.i32.add(I32(iLocal), m.i32.const(bytes)));
+      return flat ? [...st, adv] : [...st, adv, m.local.set(cLocal, m.i32.add(I32(cLocal), m.i32.const(bytes)))];
     };
     // One row: per-row reads and members at its start, then the column loop in chunks of CHUNK.
     const row: Ref[] = [];
     for (const id of plan.reads) if (kindOf(id) === 'row') row.push(m.local.set(localOf(id), m.v128.load32_splat(0, 4, at(id))));
-    compute(row, 'row');
+    compute(row, 1, 'row');
     for (const id of plan.writes) if (kindOf(id) === 'row' && plan.phase.get(id) !== 'post') row.push(storeLane0(id));
     for (const e of reductions) if (how(e) === 'rows') accumulate(row, e, 1);
     for (const e of reductions) if (how(e) === 'row') row.push(...initAcc(e));
     const c4n = plan.cols - (plan.cols % 4);
     const chunkEnd = newLocal(bn.i32);
+    const groupEnd = newLocal(bn.i32);
     if (!flat) row.push(m.local.set(cLocal, m.i32.const(0)));
     if (c4n > 0) {
-      // for (c = 0; c < c4n; ) { end = min(c + CHUNK, c4n); do { body } while (c < end); flush }
-      const inner = [...step(4), m.br('inner', m.i32.lt_u(I32(cLocal), I32(chunkEnd)))];
+      // for (c = 0; c < c4n; ) { end = min(c + CHUNK, c4n); while (c + 4K ≤ end) { K vectors };
+      // while (c < end) { one vector }; flush }. Chunks start at multiples of CHUNK (of 4K), so the
+      // groups end at end rounded down to 4K elements (16K bytes): the chunks are the one-vector loop's.
+      const inner = () => [...step(4, K), m.br('inner', m.i32.lt_u(I32(cLocal), I32(groupEnd)))];
+      const single = [...step(4), m.br('single', m.i32.lt_u(I32(cLocal), I32(chunkEnd)))];
       const next = () => m.i32.add(I32(cLocal), m.i32.const(4 * CHUNK));
       row.push(
         m.loop(
           'outer',
           m.block(null, [
             m.local.set(chunkEnd, m.select(m.i32.lt_u(next(), m.i32.const(4 * c4n)), next(), m.i32.const(4 * c4n))),
-            m.loop('inner', m.block(null, inner)),
+            ...(K > 1
+              ? [
+                  m.local.set(groupEnd, m.i32.and(I32(chunkEnd), m.i32.const(~(16 * K - 1)))),
+                  m.if(m.i32.lt_u(I32(cLocal), I32(groupEnd)), m.loop('inner', m.block(null, inner()))),
+                  m.if(m.i32.lt_u(I32(cLocal), I32(chunkEnd)), m.loop('single', m.block(null, single))),
+                ]
+              : [m.loop('single', m.block(null, single))]),
             ...flush(),
             m.br('outer', m.i32.lt_u(I32(cLocal), m.i32.const(4 * c4n))),
           ]),

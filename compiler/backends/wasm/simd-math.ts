@@ -23,6 +23,12 @@ export interface SimdEmitter extends ConstPool {
   local(): { set(e: Ref): Ref; get(): Ref };
   /** An emitter over a new statement list (a branch), sharing this one's locals and constants. */
   fork(): SimdEmitter;
+  /**
+   * `if (cond) {fast} else {slow}` as one statement, where `fast` and `slow` are forks of this emitter.
+   * A kernel that emits two vectors' code and interleaves it (kernel-wasm.ts) joins the two copies'
+   * branches into one whose condition is both conditions.
+   */
+  branch(cond: Ref, fast: SimdEmitter, slow: SimdEmitter): void;
 }
 
 /**
@@ -82,7 +88,9 @@ const ROUND_MAGIC = 12582912;
  * with the operand order that keeps a NaN lane NaN; ±inf land on the clamp bounds and give +inf / +0;
  * and 2^n is applied as two factors 2^⌊n/2⌋ · 2^(n−⌊n/2⌋), each a normal float for n in [−150, 128],
  * so results in the denormal range are rounded once, correctly. n = round(x·log2 e) comes from the
- * magic-number addition (its bits minus the magic's bits are n).
+ * magic-number addition (its bits minus the magic's bits are n). The slow path gives the fast path's
+ * bits on lanes with |x| ≤ 87 (the clamp is the identity there, and the two exact power-of-2 factors
+ * give the exponent addition's result), so two vectors may share one branch (kernel-wasm.ts).
  */
 export function exp4(s: SimdEmitter, x: Ref): Ref {
   const { m } = s;
@@ -94,7 +102,7 @@ export function exp4(s: SimdEmitter, x: Ref): Ref {
   // pmax(a, b) = a < b ? b : a and pmin(a, b) = b < a ? b : a: with x first, a NaN x is returned.
   const xc = slow.tmp(m.f32x4.pmin(m.f32x4.pmax(xin(), f4(s, EXP_LO)), f4(s, EXP_HI)));
   slow.stmts.push(res.set(expCore(slow, xc, true)));
-  s.stmts.push(m.if(m.i32x4.all_true(m.f32x4.le(m.f32x4.abs(xin()), f4(s, 87))), m.block(null, fast.stmts), m.block(null, slow.stmts)));
+  s.branch(m.i32x4.all_true(m.f32x4.le(m.f32x4.abs(xin()), f4(s, 87))), fast, slow);
   return res.get();
 }
 
@@ -124,7 +132,9 @@ const MIN_NORMAL = 1.1754943508222875e-38;
  * Natural log lane by lane: +0/−0 → −inf, negative or NaN → NaN, +inf → +inf; denormals are scaled
  * by 2^23 before the exponent is read, so they get full relative accuracy too. When all four lanes
  * are positive normal finite numbers (the usual case, one integer compare) a branch skips the
- * denormal scaling and the edge selects, about 15% of a log.
+ * denormal scaling and the edge selects, about 15% of a log. The slow path gives the fast path's bits
+ * on positive normal finite lanes (no scaling, no edge select applies), so two vectors may share one
+ * branch (kernel-wasm.ts).
  */
 export function log4(s: SimdEmitter, x: Ref): Ref {
   const { m } = s;
@@ -136,7 +146,7 @@ export function log4(s: SimdEmitter, x: Ref): Ref {
   fast.stmts.push(res.set(logCore(fast, xin, false)));
   const slow = s.fork();
   slow.stmts.push(res.set(logEdges(slow, xin, logCore(slow, xin, true))));
-  s.stmts.push(m.if(m.i32x4.all_true(normal), m.block(null, fast.stmts), m.block(null, slow.stmts)));
+  s.branch(m.i32x4.all_true(normal), fast, slow);
   return res.get();
 }
 
