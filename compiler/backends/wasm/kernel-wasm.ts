@@ -49,13 +49,13 @@ export function emitWasmKernel(bn: Binaryen, g: Graph, plan: WasmKernelPlan, opt
     plan.reads.forEach((id, n) => addr.set(id, n));
     plan.writes.forEach((id, n) => addr.set(id, plan.reads.length + n));
     // Values of the column loop (phases 'col' and 'loop') have one local per vector copy (see step).
-    const local = new Map<number, number>();
+    const local = new Map<string, number>();
     const perCopy = (id: number) => {
       const p = plan.phase.get(id);
       return p === 'col' || p === 'loop';
     };
     const localOf = (id: number, copy = 0) => {
-      const key = 4 * id + (perCopy(id) ? copy : 0);
+      const key = `${id}/${perCopy(id) ? copy : 0}`;
       let l = local.get(key);
       if (l === undefined) {
         l = newLocal(bn.v128);
