@@ -8,10 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type BinaryenModule from 'binaryen';
-import type { Graph, Shape, Var } from '../../compiler/ir/ir.js';
+import type { Graph, Var } from '../../compiler/ir/ir.js';
 import { GraphBuilder } from '../../compiler/ir/builder.js';
 import { evalGraph } from '../../compiler/ir/interpret.js';
-import { sizeOf, type OpName } from '../../compiler/ir/ops.js';
+import type { OpName } from '../../compiler/ir/ops.js';
 import type { Kernel } from '../../compiler/passes/kernels.js';
 import { compileSolve, front, solveItems } from '../../compiler/pipeline.js';
 import { emitWasmKernel, planWasmKernel } from '../../compiler/backends/wasm/kernel-wasm.js';
@@ -22,6 +22,7 @@ import { loadWasmKernelCompiler, wasmFusedRunners, wasmKernelCalls, wasmKernelGr
 import { runProgram } from '../../runtime/run.js';
 import { nodeFiles } from '../../runtime/node-files.js';
 import '../../runtime/std/index.js';
+import { maxAbsDiff, runInOwnMemory, wholeKernel } from '../helpers/wasm-kernel-harness.js';
 
 let bn: typeof BinaryenModule;
 
@@ -30,14 +31,6 @@ beforeAll(async () => {
   await loadWasmKernelCompiler(async () => ({ default: bn }));
   await selectBackend('wasm');
 }, 60_000);
-
-/** Every non-constant equation of `g` as one kernel over `space` (reads and writes as kernelsOf computes them). */
-function wholeKernel(g: Graph, space: Shape): Kernel {
-  const eqns = g.eqns.flatMap((e, i) => (e.op === 'const' ? [] : [i]));
-  const defined = new Set(eqns.map((i) => g.eqns[i]!.out.id));
-  const reads = [...new Set(eqns.flatMap((i) => g.eqns[i]!.inputs.map((v) => v.id)))].filter((id) => !defined.has(id));
-  return { eqns, fused: true, space, reads, writes: g.outputs.map((o) => o.var.id) };
-}
 
 /**
  * Runs a planned kernel in a memory of its own: reads filled from `values` (by var id), outputs
@@ -48,21 +41,7 @@ function runOwn(g: Graph, k: Kernel, values: (id: number) => ArrayLike<number>):
   const plan = planWasmKernel(g, [k]);
   if (!plan) throw new Error('kernel not planned');
   const mod = new WebAssembly.Module(emitWasmKernel(bn, g, plan) as Uint8Array<ArrayBuffer>);
-  const shapeOf = new Map<number, Shape>([...g.inputs.map((i) => [i.var.id, i.var.shape] as const), ...g.eqns.map((e) => [e.out.id, e.out.shape] as const)]);
-  const ids = [...plan.reads, ...plan.writes];
-  const addrs: number[] = [];
-  let top = 20;
-  for (const id of ids) {
-    addrs.push(top);
-    top += 4 * sizeOf(shapeOf.get(id)!) + 36;
-  }
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(top / 65536) + 1 });
-  const f32 = (n: number, at: number) => new Float32Array(memory.buffer, addrs[at]!, sizeOf(shapeOf.get(ids[at]!)!));
-  plan.reads.forEach((id, n) => f32(0, n).set(Float32Array.from(values(id))));
-  plan.writes.forEach((_, w) => f32(0, plan.reads.length + w).fill(7777));
-  const inst = new WebAssembly.Instance(mod, { env: { memory } });
-  (inst.exports['k'] as (...a: number[]) => void)(...addrs);
-  return { rows: plan.rows, out: new Map(plan.writes.map((id, w) => [id, Float32Array.from(f32(0, plan.reads.length + w))] as const)) };
+  return { rows: plan.rows, out: runInOwnMemory(mod, g, plan, values) };
 }
 
 /** Op by op on tfjs-wasm (no fused runners): every output by var id. */
@@ -320,16 +299,9 @@ describe('mfld-2048 (bench workload) on tfjs-wasm', () => {
     setFusedRunners(null);
     try {
       const b = await run();
-      const pa = a.params['theta']!.data;
-      const pb = b.params['theta']!.data;
-      let w = 0;
-      let scale = 0;
-      pb.forEach((x, i) => {
-        w = Math.max(w, Math.abs(pa[i]! - x));
-        scale = Math.max(scale, Math.abs(x));
-      });
+      const { worst, scale } = maxAbsDiff(a.params['theta']!.data, b.params['theta']!.data);
       // Three steps from the same start and noise; float32 sums over 512 and 2048 terms in a different order.
-      expect(w).toBeLessThanOrEqual(1e-5 * scale);
+      expect(worst).toBeLessThanOrEqual(1e-5 * scale);
       expect(Math.abs(a.objective!.value - b.objective!.value)).toBeLessThanOrEqual(1e-5 * Math.abs(b.objective!.value));
     } finally {
       setFusedRunners((gg) => wasmFusedRunners(gg));

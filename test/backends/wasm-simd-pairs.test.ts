@@ -8,31 +8,16 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type BinaryenModule from 'binaryen';
-import type { Graph, Shape } from '../../compiler/ir/ir.js';
+import type { Graph } from '../../compiler/ir/ir.js';
 import { GraphBuilder } from '../../compiler/ir/builder.js';
-import { sizeOf } from '../../compiler/ir/ops.js';
-import type { Kernel } from '../../compiler/passes/kernels.js';
 import { emitWasmKernel, planWasmKernel, type WasmKernelPlan } from '../../compiler/backends/wasm/kernel-wasm.js';
+import { runInOwnMemory, wholeKernel } from '../helpers/wasm-kernel-harness.js';
 
 let bn: typeof BinaryenModule;
 
 beforeAll(async () => {
   bn = (await import('binaryen')).default;
 }, 60_000);
-
-/** Every equation of `g` but constants as one kernel over `space`. */
-function wholeKernel(g: Graph, space: Shape): Kernel {
-  const eqns = g.eqns.flatMap((e, i) => (e.op === 'const' ? [] : [i]));
-  const defined = new Set(eqns.map((i) => g.eqns[i]!.out.id));
-  const reads = [...new Set(eqns.flatMap((i) => g.eqns[i]!.inputs.map((v) => v.id)))].filter((id) => !defined.has(id));
-  return {
-    eqns,
-    fused: true,
-    space,
-    reads,
-    writes: g.outputs.map((o) => o.var.id),
-  };
-}
 
 const modules = new WeakMap<WasmKernelPlan, Map<number, WebAssembly.Module>>();
 /** The module of `plan` with `vectorsPerStep` vectors per iteration, compiled once per test input set. */
@@ -57,25 +42,9 @@ function compiled(g: Graph, plan: WasmKernelPlan, vectorsPerStep: 1 | 2 | 4): We
  * 16-byte boundary, outputs prefilled with 7777 (an element not written shows). Every write by var id.
  */
 function run(g: Graph, plan: WasmKernelPlan, vectorsPerStep: 1 | 2 | 4, values: ReadonlyMap<number, Float32Array>): Map<number, Float32Array> {
-  const mod = compiled(g, plan, vectorsPerStep);
-  const shapeOf = new Map<number, Shape>([...g.inputs.map((i) => [i.var.id, i.var.shape] as const), ...g.eqns.map((e) => [e.out.id, e.out.shape] as const)]);
-  const ids = [...plan.reads, ...plan.writes];
-  const addrs: number[] = [];
-  let top = 20;
-  for (const id of ids) {
-    addrs.push(top);
-    top += 4 * sizeOf(shapeOf.get(id)!) + 36;
-  }
-  const memory = new WebAssembly.Memory({
-    initial: Math.ceil(top / 65536) + 1,
-  });
-  const view = (k: number) => new Float32Array(memory.buffer, addrs[k]!, sizeOf(shapeOf.get(ids[k]!)!));
   // Scalar constants (b.const) are reads of the kernel too: their value from the const equation.
   const constant = (id: number) => Float32Array.of(g.eqns.find((e) => e.out.id === id && e.op === 'const')!.attrs['value'] as number);
-  plan.reads.forEach((id, k) => view(k).set(values.get(id) ?? constant(id)));
-  plan.writes.forEach((_, w) => view(plan.reads.length + w).fill(7777));
-  (new WebAssembly.Instance(mod, { env: { memory } }).exports['k'] as (...a: number[]) => void)(...addrs);
-  return new Map(plan.writes.map((id, w) => [id, Float32Array.from(view(plan.reads.length + w))] as const));
+  return runInOwnMemory(compiled(g, plan, vectorsPerStep), g, plan, (id) => values.get(id) ?? constant(id));
 }
 
 /** Indices where two float32 arrays differ in their bits (NaN payloads included). */

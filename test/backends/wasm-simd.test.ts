@@ -22,6 +22,7 @@ import { runProgram } from '../../runtime/run.js';
 import { nodeFiles } from '../../runtime/node-files.js';
 import { feedGraph } from '../helpers/feeds.js';
 import '../../runtime/std/index.js';
+import { maxAbsDiff } from '../helpers/wasm-kernel-harness.js';
 
 let bn: typeof BinaryenModule;
 
@@ -371,14 +372,7 @@ describe('the default path (gd run on tfjs-wasm)', () => {
     setFusedRunners(null);
     try {
       const b = await run();
-      const pa = a.params['p']!.data;
-      const pb = b.params['p']!.data;
-      let worst = 0;
-      let scale = 0;
-      pb.forEach((x, i) => {
-        worst = Math.max(worst, Math.abs(pa[i]! - x));
-        scale = Math.max(scale, Math.abs(x));
-      });
+      const { worst, scale } = maxAbsDiff(a.params['p']!.data, b.params['p']!.data);
       // tfjs sums 70,001 terms in float32 (relative error up to ~1e-5 here), the kernels in float64 chunks.
       expect(worst).toBeLessThanOrEqual(1e-4 * scale);
       expect(Math.abs(a.objective!.value - b.objective!.value)).toBeLessThanOrEqual(1e-4 * Math.abs(b.objective!.value));
