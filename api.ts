@@ -55,6 +55,8 @@ export interface RunOptions extends SourceOptions {
   readonly steps?: number;
   /** Run folder to write metrics, params and checkpoints to; null (default) writes nothing. */
   readonly outDir?: string | null;
+  /** false: every op runs as its tfjs kernel, no generated fused kernels (as `gd run --no-fuse`). */
+  readonly fused?: boolean;
 }
 
 export interface RunResult extends CheckResult {
@@ -109,7 +111,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     seed: opts.seed ?? 0,
     ...(opts.steps !== undefined ? { steps: opts.steps } : {}),
     outDir: opts.outDir ?? null,
-    compileStep: (item) => compileSolve(checked, item),
+    ...(opts.fused === false ? { fused: false } : {}),
+    compileStep: (item) => compileSolve(checked, item, 'O1', { probe: true }),
     host,
     programName: file,
   });

@@ -64,7 +64,10 @@ export class GraphExecutor {
     opts: { readonly fused?: boolean } = {},
   ) {
     this.elided = elidableBroadcasts(graph);
-    const rs = fusedRunners && opts.fused !== false ? fusedRunners(graph) : [];
+    // Unfused on webgpu still takes its small linear algebra as WGSL: the host routines of the other
+    // backends would need a synchronous read-back, which Dawn under Node does not have.
+    const unfused = () => (tf.getBackend() === 'webgpu' ? webgpuFusedRunners(graph, { fuse: false, deviceRandom: false }) : []);
+    const rs = opts.fused === false ? unfused() : fusedRunners ? fusedRunners(graph) : [];
     const byAt = new Map<number, FusedRunner[]>();
     for (const r of rs) byAt.set(r.at, [...(byAt.get(r.at) ?? []), r]);
     this.runners = byAt;

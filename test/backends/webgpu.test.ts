@@ -209,5 +209,16 @@ gpu('fused WGSL kernels', () => {
     expect(moved).toBeGreaterThan(0.1); // the noise did move the chain
     await selectBackend('webgpu');
   }, 60_000);
+
+  it('unfused (gd run --no-fuse) still runs small linear algebra as WGSL: the host routines would need a synchronous read-back', async () => {
+    // Q = inv(2I) = I/2, so each step is x <- x - 0.5 * Q x = 0.75 x: after 3 steps 0.421875 (exact in float32).
+    const text = 'data S: [3, 3] = 2 * eye(3)\ndata Q: [3, 3] = inv(S)\nparam x: [3] = ones\nminimize f = 0.5 * sum((Q @ x) * x) over x by gd(lr: 0.5) for 3 steps\n';
+    const before = gdDispatchCounts().get('linalg3x3') ?? 0;
+    const r = await run('q.gd', { text, backend: 'webgpu', fused: false, host });
+    expect(r.diagnostics.map((d) => d.message)).toEqual([]);
+    expect(r.status).toBe('ok');
+    expect(Array.from(r.params['x']!.data)).toEqual([0.421875, 0.421875, 0.421875]);
+    expect(gdDispatchCounts().get('linalg3x3') ?? 0).toBeGreaterThan(before);
+  }, 60_000);
 });
 
