@@ -291,20 +291,16 @@ describe('mfld-2048 (bench workload) on tfjs-wasm', () => {
       [512, 2048],
     ]);
     const observeGroups = wasmKernelGroups(sp.observe).length;
-    const run = async () => runProgram(fr.checked!, { backend: 'wasm', seed: 0, steps: 3, outDir: null, compileStep: (item) => compileSolve(fr.checked!, item), host: nodeFiles });
+    const run = async (fused = true) => runProgram(fr.checked!, { backend: 'wasm', seed: 0, steps: 3, outDir: null, fused, compileStep: (item) => compileSolve(fr.checked!, item), host: nodeFiles });
     const before = wasmKernelCalls();
     const a = await run();
     expect(a.status).toBe('ok');
     expect(wasmKernelCalls() - before).toBe(2 * 3 + observeGroups);
-    setFusedRunners(null);
-    try {
-      const b = await run();
-      const { worst, scale } = maxAbsDiff(a.params['theta']!.data, b.params['theta']!.data);
-      // Three steps from the same start and noise; float32 sums over 512 and 2048 terms in a different order.
-      expect(worst).toBeLessThanOrEqual(1e-5 * scale);
-      expect(Math.abs(a.objective!.value - b.objective!.value)).toBeLessThanOrEqual(1e-5 * Math.abs(b.objective!.value));
-    } finally {
-      setFusedRunners((gg) => wasmFusedRunners(gg));
-    }
+    // Op by op (gd run --no-fuse), from the same start and noise.
+    const b = await run(false);
+    const { worst, scale } = maxAbsDiff(a.params['theta']!.data, b.params['theta']!.data);
+    // Three steps; float32 sums over 512 and 2048 terms in a different order.
+    expect(worst).toBeLessThanOrEqual(1e-5 * scale);
+    expect(Math.abs(a.objective!.value - b.objective!.value)).toBeLessThanOrEqual(1e-5 * Math.abs(b.objective!.value));
   }, 60_000);
 });

@@ -357,8 +357,8 @@ describe('the default path (gd run on tfjs-wasm)', () => {
   it('runProgram takes the 3 WASM kernels per step of a 70,001-coordinate mirror descent, and lands where op by op does', async () => {
     const src = MIRROR(70_001).replace('for 3 steps', 'for 4 steps');
     const fr = front('m.gd', src, nodeFiles);
-    const run = async () =>
-      runProgram(fr.checked!, { backend: 'wasm', seed: 0, steps: 4, outDir: null, compileStep: (item) => compileSolve(fr.checked!, item), host: nodeFiles });
+    const run = async (fused = true) =>
+      runProgram(fr.checked!, { backend: 'wasm', seed: 0, steps: 4, outDir: null, fused, compileStep: (item) => compileSolve(fr.checked!, item), host: nodeFiles });
     const before = wasmKernelCalls();
     const a = await run();
     expect(a.status).toBe('ok');
@@ -368,17 +368,12 @@ describe('the default path (gd run on tfjs-wasm)', () => {
     expect(wasmKernelGroups(sp.step)).toHaveLength(3);
     expect(wasmKernelGroups(sp.observe)).toHaveLength(1);
     expect(wasmKernelCalls() - before).toBe(3 * 4 + 1);
-    // Op by op (the provider off) from the same start: the same iterates up to float32 rounding.
-    setFusedRunners(null);
-    try {
-      const b = await run();
-      const { worst, scale } = maxAbsDiff(a.params['p']!.data, b.params['p']!.data);
-      // tfjs sums 70,001 terms in float32 (relative error up to ~1e-5 here), the kernels in float64 chunks.
-      expect(worst).toBeLessThanOrEqual(1e-4 * scale);
-      expect(Math.abs(a.objective!.value - b.objective!.value)).toBeLessThanOrEqual(1e-4 * Math.abs(b.objective!.value));
-    } finally {
-      setFusedRunners((gg) => wasmFusedRunners(gg));
-    }
+    // Op by op (gd run --no-fuse) from the same start: the same iterates up to float32 rounding.
+    const b = await run(false);
+    const { worst, scale } = maxAbsDiff(a.params['p']!.data, b.params['p']!.data);
+    // tfjs sums 70,001 terms in float32 (relative error up to ~1e-5 here), the kernels in float64 chunks.
+    expect(worst).toBeLessThanOrEqual(1e-4 * scale);
+    expect(Math.abs(a.objective!.value - b.objective!.value)).toBeLessThanOrEqual(1e-4 * Math.abs(b.objective!.value));
   }, 60_000);
 
   it('runProgram with fused: false (gd run --no-fuse) takes no WASM kernel and lands exactly where the provider switched off does', async () => {
